@@ -1,0 +1,1 @@
+"""Shamelist: a public, traceable shame list for customer service."""

@@ -1,0 +1,1 @@
+"""The JSON API: imports, health, and (later) the read API."""

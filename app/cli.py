@@ -1,0 +1,228 @@
+"""The ``shamelist`` command. Each command owns its transaction; errors go to stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO, Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+from app.config import Settings
+from app.db import Database
+from app.imports import run_import
+from app.schemas import KINDS
+from app.services.ingest import ImportRequest, ImportResult
+from app.services.merge import merge_companies
+from app.services.sources import get_or_create_source
+from app.services.tokens import SCOPES, create_token, revoke_token
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Shamelist: the shame list.")
+db_cli = typer.Typer(no_args_is_help=True, help="The database.")
+token_cli = typer.Typer(no_args_is_help=True, help="API tokens.")
+company_cli = typer.Typer(no_args_is_help=True, help="Companies.")
+cli.add_typer(db_cli, name="db")
+cli.add_typer(token_cli, name="token")
+cli.add_typer(company_cli, name="company")
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _database() -> Database:
+    try:
+        settings = Settings()
+    except ValueError as error:
+        fail(f"the settings are not valid: {error}")
+    return Database.from_url(
+        settings.database_url, sqlite_busy_timeout_seconds=settings.sqlite_busy_timeout_seconds
+    )
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the Alembic migrations to the configured database."""
+    from app import migrate
+
+    database = _database()
+    try:
+        migrate.upgrade(database.engine)
+    finally:
+        database.dispose()
+    typer.echo("database is up to date")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the site with uvicorn."""
+    import uvicorn
+
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@cli.command()
+def demo(
+    if_empty: Annotated[bool, typer.Option(help="Only load when there are no companies.")] = False,
+) -> None:
+    """Load the fictional demo dataset (never real company names)."""
+    from app.demo import load_demo
+
+    database = _database()
+    try:
+        loaded = load_demo(database, only_if_empty=if_empty)
+    finally:
+        database.dispose()
+    typer.echo("demo data loaded" if loaded else "the database has data already; demo not loaded")
+
+
+@token_cli.command("create")
+def token_create(
+    name: Annotated[str, typer.Option(help="Who holds the token.")],
+    source: Annotated[str, typer.Option(help="Source slug the token's rows are attributed to.")],
+    scope: Annotated[str, typer.Option(help="import or reply.")] = "import",
+    company: Annotated[str | None, typer.Option(help="Company slug (reply tokens).")] = None,
+) -> None:
+    """Create an API token; the token is printed once, alone on the last line."""
+    if scope not in SCOPES:
+        fail(f"--scope must be one of {', '.join(SCOPES)}")
+    database = _database()
+    try:
+        with database.write() as session:
+            token, secret = create_token(
+                session, name=name, source_slug=source, scope=scope, company_slug=company
+            )
+            token_id = token.id
+    except ValueError as error:
+        fail(str(error))
+    finally:
+        database.dispose()
+    typer.echo(f"token {token_id} ({scope}, source {source}); it is shown only now:")
+    typer.echo(secret)
+
+
+@token_cli.command("revoke")
+def token_revoke(token_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Revoke a token at once."""
+    database = _database()
+    try:
+        with database.write() as session:
+            revoke_token(session, token_id)
+    except ValueError as error:
+        fail(str(error))
+    finally:
+        database.dispose()
+    typer.echo(f"token {token_id} is revoked")
+
+
+class _ProgressReader:
+    """A file wrapper that advances a progress bar as bytes are read."""
+
+    def __init__(self, raw: IO[bytes], progress: Progress, task: Any) -> None:
+        self.raw, self.progress, self.task = raw, progress, task
+
+    def read(self, size: int = -1) -> bytes:
+        return self._advance(self.raw.read(size))
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._advance(self.raw.readline(size))
+
+    def _advance(self, data: bytes) -> bytes:
+        self.progress.advance(self.task, len(data))
+        return data
+
+
+@cli.command("import")
+def import_command(
+    kind: Annotated[str, typer.Argument(help="companies, complaints, waits or customers.")],
+    file: Annotated[Path, typer.Argument(help="A .csv or .json file.")],
+    source: Annotated[str, typer.Option(help="Source slug the rows are attributed to.")],
+    dry_run: Annotated[bool, typer.Option(help="Check and count, write nothing.")] = False,
+) -> None:
+    """The same import as the API, from a file, with a progress bar."""
+    if kind not in KINDS:
+        fail(f"KIND must be one of {', '.join(KINDS)}, not {kind!r}")
+    if not file.is_file():
+        fail(f"{file} is not a readable file")
+    fmt = "json" if file.suffix.lower() == ".json" else "csv"
+    database = _database()
+    try:
+        with database.write() as session:
+            source_id = get_or_create_source(session, source).id
+        result = _import_with_progress(database, kind, file, fmt, source_id, dry_run)
+    except ValueError as error:
+        fail(str(error))
+    finally:
+        database.dispose()
+    _print_result(result)
+
+
+def _import_with_progress(
+    database: Database, kind: str, file: Path, fmt: str, source_id: int, dry_run: bool
+) -> ImportResult:
+    columns = (
+        *Progress.get_default_columns()[:1],
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+    )
+    with (
+        Progress(*columns, transient=True, console=Console(stderr=True)) as progress,
+        file.open("rb") as raw,
+    ):
+        task = progress.add_task(f"importing {file.name}", total=file.stat().st_size)
+        request = ImportRequest(
+            kind=kind,
+            source_id=source_id,
+            body=_ProgressReader(raw, progress, task),  # type: ignore[arg-type]
+            format=fmt,
+            origin="cli",
+            dry_run=dry_run,
+        )
+        return run_import(database, request)
+
+
+def _print_result(result: ImportResult) -> None:
+    if result.accepted:
+        typer.echo(json.dumps(result.report, ensure_ascii=False, indent=2))
+        return
+    body = result.error_body()
+    typer.echo(f"error: {body['detail']}", err=True)
+    for problem in body["errors"]:
+        column = f", column {problem['column']}" if problem["column"] else ""
+        typer.echo(f"  line {problem['line']}{column}: {problem['message']}", err=True)
+    raise typer.Exit(1)
+
+
+@company_cli.command("merge")
+def company_merge(
+    from_slug: Annotated[str, typer.Argument(metavar="FROM")],
+    into_slug: Annotated[str, typer.Argument(metavar="INTO")],
+) -> None:
+    """Fold FROM into INTO; FROM's names become aliases of INTO."""
+    database = _database()
+    try:
+        with database.write() as session:
+            target = merge_companies(session, from_slug=from_slug, into_slug=into_slug)
+            target_slug = target.slug
+    except ValueError as error:
+        fail(str(error))
+    finally:
+        database.dispose()
+    typer.echo(f"{from_slug} is merged into {target_slug}")
+
+
+def main() -> None:
+    try:
+        cli()
+    except KeyboardInterrupt:
+        typer.echo("interrupted; nothing was committed", err=True)
+        sys.exit(130)

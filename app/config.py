@@ -1,0 +1,30 @@
+"""Settings, read from environment variables with the prefix ``SHAMELIST_``."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./shamelist.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHAMELIST_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    site_name: str = "Skamlistan"
+    # Imports larger than this are refused with 413 before they are parsed.
+    max_body_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    # How long a SQLite writer waits for another writer's lock before giving up.
+    sqlite_busy_timeout_seconds: float = Field(default=120.0, gt=0)
+    data_licence: str = "CC BY 4.0"
+    data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, url: str) -> str:
+        if not url.startswith(("sqlite", "postgresql")):
+            raise ValueError(
+                "SHAMELIST_DATABASE_URL must be a sqlite:// or postgresql+psycopg:// URL"
+            )
+        return url

@@ -1,0 +1,30 @@
+"""ORM models only: no web framework, no templates."""
+
+from app.models.base import Base
+from app.models.companies import Company, CompanyAlias, CompanyRedirect, Sector
+from app.models.figures import (
+    ComplaintCount,
+    ComplaintCountHistory,
+    CustomerCount,
+    CustomerCountHistory,
+    WaitHistogram,
+    WaitMeasurement,
+)
+from app.models.sources import ApiToken, ImportBatch, Source
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Company",
+    "CompanyAlias",
+    "CompanyRedirect",
+    "ComplaintCount",
+    "ComplaintCountHistory",
+    "CustomerCount",
+    "CustomerCountHistory",
+    "ImportBatch",
+    "Sector",
+    "Source",
+    "WaitHistogram",
+    "WaitMeasurement",
+]

@@ -1,0 +1,154 @@
+"""The figures: complaint counts, customer counts, wait measurements and their aggregates.
+
+Every figure row names the source and the batch that brought it. A replaced
+value moves to a history table together with the batch that had brought it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, BigIntId, IdMixin, UTCDateTime, utcnow
+
+
+def _company_fk() -> Mapped[int]:
+    return mapped_column(BigIntId, ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+
+
+def _source_fk() -> Mapped[int]:
+    return mapped_column(BigIntId, ForeignKey("sources.id"), index=True)
+
+
+def _batch_fk() -> Mapped[int]:
+    return mapped_column(BigIntId, ForeignKey("import_batches.id"), index=True)
+
+
+class ComplaintCount(IdMixin, Base):
+    __tablename__ = "complaint_counts"
+    __table_args__ = (UniqueConstraint("company_id", "metric", "period"),)
+
+    company_id: Mapped[int] = _company_fk()
+    metric: Mapped[str] = mapped_column(String(32))
+    # YYYY, YYYY-Qn or YYYY-MM; year is kept apart so a year's rows are one index range.
+    period: Mapped[str] = mapped_column(String(7))
+    year: Mapped[int] = mapped_column(index=True)
+    value: Mapped[int]
+    source_id: Mapped[int] = _source_fk()
+    batch_id: Mapped[int] = _batch_fk()
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ComplaintCountHistory(IdMixin, Base):
+    """A complaint count that a later batch replaced, with the batch that had brought it."""
+
+    __tablename__ = "complaint_count_history"
+
+    company_id: Mapped[int] = _company_fk()
+    metric: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(7))
+    value: Mapped[int]
+    source_id: Mapped[int] = _source_fk()
+    batch_id: Mapped[int] = _batch_fk()
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # None when a company merge, not a batch, set the value aside.
+    replaced_by_batch_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("import_batches.id"), index=True
+    )
+
+
+class CustomerCount(IdMixin, Base):
+    __tablename__ = "customer_counts"
+    __table_args__ = (UniqueConstraint("company_id", "year"),)
+
+    company_id: Mapped[int] = _company_fk()
+    year: Mapped[int]
+    customers: Mapped[int]
+    source_id: Mapped[int] = _source_fk()
+    batch_id: Mapped[int] = _batch_fk()
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CustomerCountHistory(IdMixin, Base):
+    __tablename__ = "customer_count_history"
+
+    company_id: Mapped[int] = _company_fk()
+    year: Mapped[int]
+    customers: Mapped[int]
+    source_id: Mapped[int] = _source_fk()
+    batch_id: Mapped[int] = _batch_fk()
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # None when a company merge, not a batch, set the value aside.
+    replaced_by_batch_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("import_batches.id"), index=True
+    )
+
+
+class WaitMeasurement(IdMixin, Base):
+    __tablename__ = "wait_measurements"
+
+    company_id: Mapped[int] = _company_fk()
+    source_id: Mapped[int] = _source_fk()
+    batch_id: Mapped[int] = _batch_fk()
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # YYYY-MM of measured_at in Swedish time: the month the row counts in.
+    local_month: Mapped[str] = mapped_column(String(7))
+    channel: Mapped[str] = mapped_column(String(8))
+    wait_seconds: Mapped[int]
+    outcome: Mapped[str] = mapped_column(String(16))
+    transfers: Mapped[int | None]
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+
+
+# A row is the same row again by its external id, or by its natural key without one.
+Index(
+    "uq_wait_measurements_source_external_id",
+    WaitMeasurement.source_id,
+    WaitMeasurement.external_id,
+    unique=True,
+    sqlite_where=text("external_id IS NOT NULL"),
+    postgresql_where=text("external_id IS NOT NULL"),
+)
+Index(
+    "uq_wait_measurements_natural_key",
+    WaitMeasurement.source_id,
+    WaitMeasurement.company_id,
+    WaitMeasurement.channel,
+    WaitMeasurement.measured_at,
+    unique=True,
+    sqlite_where=text("external_id IS NULL"),
+    postgresql_where=text("external_id IS NULL"),
+)
+Index(
+    "ix_wait_measurements_company_month",
+    WaitMeasurement.company_id,
+    WaitMeasurement.local_month,
+)
+
+
+class WaitHistogram(Base):
+    """How many rows had each wait, per company, Swedish month, channel and outcome.
+
+    Kept up to date by the ingest service in the batch's own transaction. Exact
+    medians and shares come from it, so a ranking reads companies x months x
+    distinct waits rows, never the measurements themselves.
+    """
+
+    __tablename__ = "wait_histograms"
+
+    company_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
+    wait_seconds: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int]
+
+
+Index("ix_wait_histograms_month_channel", WaitHistogram.month, WaitHistogram.channel)

@@ -1,0 +1,68 @@
+"""Where figures come from: sources, API tokens and import batches."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, BigIntId, IdMixin, UTCDateTime, utcnow
+
+
+class Source(IdMixin, Base):
+    __tablename__ = "sources"
+
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApiToken(IdMixin, Base):
+    """An API token. Only its SHA-256 is stored; the prefix lets people recognise it."""
+
+    __tablename__ = "api_tokens"
+
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    source_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("sources.id"), index=True)
+    # Only reply tokens speak for a company.
+    company_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ImportBatch(IdMixin, Base):
+    """One import: written in the same transaction as its rows, so it exists only whole."""
+
+    __tablename__ = "import_batches"
+    __table_args__ = (UniqueConstraint("source_id", "idempotency_key"),)
+
+    kind: Mapped[str] = mapped_column(String(16))
+    source_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("sources.id"), index=True)
+    token_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("api_tokens.id", ondelete="SET NULL"), index=True
+    )
+    # How the batch arrived: api, cli, demo or scraper.
+    origin: Mapped[str] = mapped_column(String(16))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    rows: Mapped[int] = mapped_column(default=0)
+    inserted: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    companies_created: Mapped[int] = mapped_column(default=0)
+    # The JSON report, exactly as the API answered it.
+    report: Mapped[str] = mapped_column(Text, default="{}")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+Index("ix_import_batches_body_sha256", ImportBatch.body_sha256)

@@ -1,0 +1,69 @@
+"""Company names, slugs and Swedish organisation numbers: pure functions, no database."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Legal-form words that say nothing about which company is meant. Matched at the
+# end of a case-folded name, repeatedly ("Foo AB (publ)" -> "foo").
+_LEGAL_FORM_SUFFIX = re.compile(
+    r"(?:^|[\s,]+|(?=\())"
+    r"(?:ab|\(publ\)|aktiebolag|hb|kb|ek\.?\s*för\.?|ekonomisk\s+förening)"
+    r"[\s,.]*$"
+)
+_WHITESPACE = re.compile(r"\s+")
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+_ORG_NUMBER = re.compile(r"^(?:16)?(\d{6})-?(\d{4})$")
+
+
+def clean_display_name(name: str) -> str:
+    """The name as people should see it: NFC, invisible characters gone, spaces collapsed."""
+    composed = unicodedata.normalize("NFC", name)
+    visible = "".join(ch for ch in composed if unicodedata.category(ch) not in ("Cf", "Cc"))
+    return _WHITESPACE.sub(" ", visible).strip()
+
+
+def normalize_company_name(name: str) -> str:
+    """The key names are matched by: case-folded, spaces collapsed, legal form removed."""
+    folded = unicodedata.normalize("NFKC", clean_display_name(name)).casefold()
+    folded = unicodedata.normalize("NFC", _WHITESPACE.sub(" ", folded)).strip()
+    while True:
+        stripped = _LEGAL_FORM_SUFFIX.sub("", folded).strip(" ,")
+        if stripped == folded or not stripped:
+            return folded
+        folded = stripped
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = _SLUG_JUNK.sub("-", ascii_name.lower()).strip("-")
+    return slug[:80].strip("-") or "company"
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def parse_org_number(raw: str) -> str:
+    """A Swedish organisationsnummer as ``NNNNNN-NNNN``; ValueError says what is wrong."""
+    text = raw.strip()
+    match = _ORG_NUMBER.match(text)
+    if match is None or (len(text.replace("-", "")) == 12 and not text.startswith("16")):
+        raise ValueError(
+            "org_number must be NNNNNN-NNNN or 10 digits (or 12 digits starting with 16)"
+        )
+    digits = match.group(1) + match.group(2)
+    if int(digits[2]) < 2:
+        raise ValueError("org_number's third digit must be at least 2")
+    if not _luhn_ok(digits):
+        raise ValueError("org_number's check digit is wrong")
+    return f"{digits[:6]}-{digits[6:]}"

@@ -1,0 +1,1 @@
+"""Services: all SQL lives here. They take a Session and never commit."""

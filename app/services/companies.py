@@ -1,0 +1,101 @@
+"""Companies: lookup by org number or name, creation, aliases, sectors."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Company, CompanyAlias, CompanyRedirect, Sector
+from app.names import normalize_company_name, slugify
+
+
+def company_by_org_number(session: Session, org_number: str) -> Company | None:
+    return session.scalar(select(Company).where(Company.org_number == org_number))
+
+
+def company_by_name(session: Session, name: str) -> Company | None:
+    """The company whose own name or alias normalises like ``name``."""
+    normalized = normalize_company_name(name)
+    return session.scalar(
+        select(Company)
+        .join(CompanyAlias, CompanyAlias.company_id == Company.id)
+        .where(CompanyAlias.normalized == normalized)
+    )
+
+
+def company_by_slug(session: Session, slug: str) -> Company | None:
+    company = session.scalar(select(Company).where(Company.slug == slug))
+    if company is not None:
+        return company
+    return session.scalar(
+        select(Company)
+        .join(CompanyRedirect, CompanyRedirect.company_id == Company.id)
+        .where(CompanyRedirect.old_slug == slug)
+    )
+
+
+def _slug_taken(session: Session, slug: str) -> bool:
+    in_companies = session.scalar(select(Company.id).where(Company.slug == slug))
+    in_redirects = session.scalar(
+        select(CompanyRedirect.id).where(CompanyRedirect.old_slug == slug)
+    )
+    return in_companies is not None or in_redirects is not None
+
+
+def unique_slug(session: Session, name: str) -> str:
+    base = slugify(normalize_company_name(name))
+    slug, suffix = base, 2
+    while _slug_taken(session, slug):
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+def add_alias(session: Session, company: Company, name: str) -> int | None:
+    """Register ``name`` for ``company`` when no company goes by it yet.
+
+    Returns the id of the company the name meant before the call: None when it
+    was free (and now means ``company``).
+    """
+    normalized = normalize_company_name(name)
+    owner = session.scalar(
+        select(CompanyAlias.company_id).where(CompanyAlias.normalized == normalized)
+    )
+    if owner is None:
+        session.add(CompanyAlias(company_id=company.id, alias=name, normalized=normalized))
+        session.flush()
+    return owner
+
+
+def create_company(
+    session: Session,
+    *,
+    name: str,
+    org_number: str | None,
+    verified: bool,
+    sector_id: int | None = None,
+    website: str | None = None,
+) -> Company:
+    company = Company(
+        slug=unique_slug(session, name),
+        name=name,
+        normalized_name=normalize_company_name(name),
+        org_number=org_number,
+        verified=verified,
+        sector_id=sector_id,
+        website=website,
+    )
+    session.add(company)
+    session.flush()
+    # Another company may already own this name (two legal entities, one name);
+    # then the name keeps meaning that one and this company is found by org number.
+    add_alias(session, company, name)
+    return company
+
+
+def get_or_create_sector(session: Session, slug: str) -> Sector:
+    sector = session.scalar(select(Sector).where(Sector.slug == slug))
+    if sector is None:
+        sector = Sector(slug=slug, name=slug.replace("-", " ").capitalize())
+        session.add(sector)
+        session.flush()
+    return sector

@@ -1,0 +1,57 @@
+"""The ``companies`` kind: fills in empty fields and adds aliases, never renames."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from app.models import Company
+from app.schemas import CompanyRecord, Record
+from app.services.companies import add_alias, company_by_org_number, get_or_create_sector
+from app.services.ingest.context import BatchContext
+
+
+class CompanyHandler:
+    def apply(self, ctx: BatchContext, rows: Sequence[tuple[int, Record]]) -> None:
+        for line, record in rows:
+            assert isinstance(record, CompanyRecord)
+            self._apply_row(ctx, line, record)
+        ctx.session.flush()
+
+    def _apply_row(self, ctx: BatchContext, line: int, record: CompanyRecord) -> None:
+        created_before, filled_before = len(ctx.created), ctx.org_numbers_filled
+        company_id = ctx.resolve_company(record.name, record.org_number)
+        company = ctx.session.get_one(Company, company_id)
+        is_new = len(ctx.created) > created_before
+        changed = ctx.org_numbers_filled > filled_before
+        changed |= self._fill_empty_fields(ctx, line, company, record)
+        for alias in record.aliases:
+            owner = add_alias(ctx.session, company, alias)
+            changed |= owner is None
+            if owner not in (None, company.id):
+                other = ctx.session.scalar(select(Company.name).where(Company.id == owner))
+                ctx.error(line, "aliases", f"the name {alias!r} already means {other!r}")
+        if not is_new:
+            # The row's own name is a spelling of this company too, unless it means another.
+            changed |= add_alias(ctx.session, company, record.name) is None
+        ctx.count("inserted" if is_new else "updated" if changed else "unchanged")
+
+    def _fill_empty_fields(
+        self, ctx: BatchContext, line: int, company: Company, record: CompanyRecord
+    ) -> bool:
+        changed = False
+        if record.sector and company.sector_id is None:
+            company.sector_id = get_or_create_sector(ctx.session, record.sector).id
+            changed = True
+        if record.website and not company.website:
+            company.website = record.website
+            changed = True
+        if record.org_number and not company.org_number:
+            if company_by_org_number(ctx.session, record.org_number) is None:
+                company.org_number = record.org_number
+                company.verified = True
+                changed = True
+            else:
+                ctx.error(line, "org_number", "this org number belongs to another company")
+        return changed

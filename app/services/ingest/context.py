@@ -1,0 +1,98 @@
+"""What every handler of a batch shares: the session, the batch, counts, errors, companies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from app.models import Company, ImportBatch
+from app.services.companies import (
+    company_by_name,
+    company_by_org_number,
+    create_company,
+)
+
+MAX_LISTED_ERRORS = 100
+_CACHE_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass
+class BatchContext:
+    session: Session
+    batch: ImportBatch
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    created: list[Company] = field(default_factory=list)
+    org_numbers_filled: int = 0
+    _by_name: dict[str, int] = field(default_factory=dict)
+    _by_org: dict[str, int] = field(default_factory=dict)
+
+    def error(self, line: int, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(RowError(line, column, message))
+
+    def count(self, outcome: str) -> None:
+        """Count one row as ``inserted``, ``updated`` or ``unchanged``."""
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def resolve_company(self, name: str, org_number: str | None) -> int:
+        """The id of the company a row means, per the contract's three steps."""
+        if org_number is not None:
+            cached = self._by_org.get(org_number)
+            if cached is not None:
+                return cached
+            return self._remember(self._company_for_org_number(name, org_number))
+        key = name.casefold()
+        cached = self._by_name.get(key)
+        if cached is not None:
+            return cached
+        company = company_by_name(self.session, name)
+        if company is None:
+            company = self._create(name, None)
+        self._by_name[key] = company.id
+        return self._remember(company)
+
+    def _company_for_org_number(self, name: str, org_number: str) -> Company:
+        company = company_by_org_number(self.session, org_number)
+        if company is not None:
+            return company
+        # The name may mean a company we know without its org number: then this
+        # row gives that company its number rather than a twin.
+        named = company_by_name(self.session, name)
+        if named is not None and named.org_number is None:
+            named.org_number = org_number
+            named.verified = True
+            self.org_numbers_filled += 1
+            self.session.flush()
+            return named
+        return self._create(name, org_number)
+
+    def _create(self, name: str, org_number: str | None) -> Company:
+        company = create_company(
+            self.session, name=name, org_number=org_number, verified=org_number is not None
+        )
+        self.created.append(company)
+        return company
+
+    def _remember(self, company: Company) -> int:
+        if len(self._by_org) > _CACHE_LIMIT or len(self._by_name) > _CACHE_LIMIT:
+            self._by_org.clear()
+            self._by_name.clear()
+        if company.org_number:
+            self._by_org[company.org_number] = company.id
+        return company.id

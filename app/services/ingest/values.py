@@ -1,0 +1,128 @@
+"""Complaint and customer counts: one value per key, a replaced value kept in history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, tuple_
+
+from app.models import ComplaintCount, ComplaintCountHistory, CustomerCount, CustomerCountHistory
+from app.models.base import utcnow
+from app.schemas import ComplaintRecord, CustomerRecord, Record
+from app.services.ingest.context import BatchContext
+
+
+@dataclass(frozen=True)
+class ValueSpec:
+    """How one kind of replaceable value maps onto its table and its history."""
+
+    model: Any
+    history: Any
+    key_columns: tuple[str, ...]
+    value_columns: tuple[str, ...]
+    # Turns a record and its company id into the row's column values.
+    columns: Callable[[Any, int], dict[str, Any]]
+    conflict: str
+
+
+def _complaint_columns(record: ComplaintRecord, company_id: int) -> dict[str, Any]:
+    return {
+        "company_id": company_id,
+        "metric": record.metric,
+        "period": str(record.period),
+        "year": record.period.year,
+        "value": record.value,
+        "source_url": record.source_url,
+    }
+
+
+def _customer_columns(record: CustomerRecord, company_id: int) -> dict[str, Any]:
+    return {"company_id": company_id, "year": record.year, "customers": record.customers}
+
+
+COMPLAINTS = ValueSpec(
+    model=ComplaintCount,
+    history=ComplaintCountHistory,
+    key_columns=("company_id", "metric", "period"),
+    value_columns=("value", "source_url"),
+    columns=_complaint_columns,
+    conflict="another row of this file gives a different value for this company, metric and period",
+)
+CUSTOMERS = ValueSpec(
+    model=CustomerCount,
+    history=CustomerCountHistory,
+    key_columns=("company_id", "year"),
+    value_columns=("customers",),
+    columns=_customer_columns,
+    conflict="another row of this file gives a different customer count for this company and year",
+)
+
+
+class ValueHandler:
+    def __init__(self, spec: ValueSpec) -> None:
+        self.spec = spec
+
+    def apply(self, ctx: BatchContext, rows: Sequence[tuple[int, Record]]) -> None:
+        spec = self.spec
+        wanted = []
+        for line, record in rows:
+            company_id = ctx.resolve_company(record.company, record.org_number)  # type: ignore[union-attr]
+            wanted.append((line, spec.columns(record, company_id)))
+        existing = self._existing(ctx, [columns for _line, columns in wanted])
+        for line, columns in wanted:
+            key = tuple(columns[name] for name in spec.key_columns)
+            current = existing.get(key)
+            if current is None:
+                existing[key] = self._insert(ctx, columns)
+                ctx.count("inserted")
+            elif self._same(current, columns, ctx):
+                ctx.count("unchanged")
+            elif current.batch_id == ctx.batch.id:
+                ctx.error(line, "", spec.conflict)
+            else:
+                self._replace(ctx, current, columns)
+                ctx.count("updated")
+        ctx.session.flush()
+
+    def _existing(
+        self, ctx: BatchContext, wanted: list[dict[str, Any]]
+    ) -> dict[tuple[Any, ...], Any]:
+        spec = self.spec
+        keys = {tuple(columns[name] for name in spec.key_columns) for columns in wanted}
+        key_expr = tuple_(*(getattr(spec.model, name) for name in spec.key_columns))
+        found = ctx.session.scalars(select(spec.model).where(key_expr.in_(list(keys))))
+        return {tuple(getattr(row, name) for name in spec.key_columns): row for row in found}
+
+    def _same(self, current: Any, columns: dict[str, Any], ctx: BatchContext) -> bool:
+        same_values = all(
+            getattr(current, name) == columns[name] for name in self.spec.value_columns
+        )
+        return same_values and current.source_id == ctx.batch.source_id
+
+    def _insert(self, ctx: BatchContext, columns: dict[str, Any]) -> Any:
+        row = self.spec.model(**columns, source_id=ctx.batch.source_id, batch_id=ctx.batch.id)
+        ctx.session.add(row)
+        return row
+
+    def _replace(self, ctx: BatchContext, current: Any, columns: dict[str, Any]) -> None:
+        kept = {
+            name: getattr(current, name)
+            for name in (*self.spec.key_columns, *self.spec.value_columns)
+            if hasattr(self.spec.history, name)
+        }
+        ctx.session.add(
+            self.spec.history(
+                **kept,
+                source_id=current.source_id,
+                batch_id=current.batch_id,
+                recorded_at=current.recorded_at,
+                replaced_by_batch_id=ctx.batch.id,
+            )
+        )
+        for name, value in columns.items():
+            setattr(current, name, value)
+        current.source_id = ctx.batch.source_id
+        current.batch_id = ctx.batch.id
+        current.recorded_at = utcnow()

@@ -1,0 +1,124 @@
+"""The ``waits`` kind: one row per (source, external_id) or per natural key."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, insert, select, update
+
+from app.models import WaitMeasurement
+from app.periods import swedish_month
+from app.schemas import Record, WaitRecord
+from app.services.ingest.context import BatchContext
+from app.services.waits_histogram import HistogramKey, apply_histogram_deltas, histogram_key
+
+_CONFLICT = "another row of this file gives different values for this measurement"
+
+
+@dataclass
+class _Row:
+    """The comparable part of a measurement, whether stored or about to be."""
+
+    company_id: int
+    measured_at: datetime
+    local_month: str
+    channel: str
+    wait_seconds: int
+    outcome: str
+    transfers: int | None
+    external_id: str | None
+    source_url: str | None
+
+
+_COMPARED = tuple(f.name for f in fields(_Row))
+
+
+def _key(row: _Row) -> tuple[Any, ...]:
+    if row.external_id is not None:
+        return ("external", row.external_id)
+    return ("natural", row.company_id, row.channel, row.measured_at)
+
+
+class WaitHandler:
+    def apply(self, ctx: BatchContext, rows: Sequence[tuple[int, Record]]) -> None:
+        wanted = [(line, self._row(ctx, record)) for line, record in rows]  # type: ignore[arg-type]
+        existing = self._existing(ctx, [row for _line, row in wanted])
+        inserts: list[dict[str, Any]] = []
+        deltas: Counter[HistogramKey] = Counter()
+        for line, row in wanted:
+            key = _key(row)
+            found = existing.get(key)
+            if found is None:
+                existing[key] = (None, ctx.batch.id, row)
+                inserts.append(self._insert_values(ctx, row))
+                deltas[histogram_key(row)] += 1
+                ctx.count("inserted")
+                continue
+            row_id, batch_id, old = found
+            if all(getattr(old, n) == getattr(row, n) for n in _COMPARED):
+                ctx.count("unchanged")
+            elif batch_id == ctx.batch.id or row_id is None:
+                ctx.error(line, "", _CONFLICT)
+            else:
+                self._update(ctx, row_id, row)
+                existing[key] = (row_id, ctx.batch.id, row)
+                deltas[histogram_key(old)] -= 1
+                deltas[histogram_key(row)] += 1
+                ctx.count("updated")
+        if inserts:
+            ctx.session.execute(insert(WaitMeasurement), inserts)
+        apply_histogram_deltas(ctx.session, deltas)
+
+    def _row(self, ctx: BatchContext, record: WaitRecord) -> _Row:
+        return _Row(
+            company_id=ctx.resolve_company(record.company, record.org_number),
+            measured_at=record.measured_at,
+            local_month=swedish_month(record.measured_at),
+            channel=record.channel,
+            wait_seconds=record.wait_seconds,
+            outcome=record.outcome,
+            transfers=record.transfers,
+            external_id=record.external_id,
+            source_url=record.source_url,
+        )
+
+    def _existing(
+        self, ctx: BatchContext, rows: list[_Row]
+    ) -> dict[tuple[Any, ...], tuple[int | None, int, _Row]]:
+        source_id = ctx.batch.source_id
+        external_ids = {row.external_id for row in rows if row.external_id is not None}
+        natural = [row for row in rows if row.external_id is None]
+        conditions: list[ColumnElement[bool]] = []
+        if external_ids:
+            conditions.append(WaitMeasurement.external_id.in_(external_ids))
+        if natural:
+            conditions.append(
+                WaitMeasurement.external_id.is_(None)
+                & WaitMeasurement.company_id.in_({row.company_id for row in natural})
+                & WaitMeasurement.measured_at.in_({row.measured_at for row in natural})
+            )
+        found: dict[tuple[Any, ...], tuple[int | None, int, _Row]] = {}
+        for condition in conditions:
+            columns = [getattr(WaitMeasurement, name) for name in _COMPARED]
+            query = select(WaitMeasurement.id, WaitMeasurement.batch_id, *columns).where(
+                WaitMeasurement.source_id == source_id, condition
+            )
+            for stored_id, batch_id, *values in ctx.session.execute(query):
+                row = _Row(*values)
+                found[_key(row)] = (stored_id, batch_id, row)
+        return found
+
+    def _insert_values(self, ctx: BatchContext, row: _Row) -> dict[str, Any]:
+        values = {name: getattr(row, name) for name in _COMPARED}
+        return {**values, "source_id": ctx.batch.source_id, "batch_id": ctx.batch.id}
+
+    def _update(self, ctx: BatchContext, row_id: int, row: _Row) -> None:
+        ctx.session.execute(
+            update(WaitMeasurement)
+            .where(WaitMeasurement.id == row_id)
+            .values(**self._insert_values(ctx, row))
+        )

@@ -1,0 +1,1 @@
+"""The public pages and downloads: thin routes over the services."""

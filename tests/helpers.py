@@ -1,0 +1,36 @@
+"""Small helpers shared by the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from app.db import Database
+from app.models import Base
+
+
+def csv_body(*lines: str) -> bytes:
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def post_csv(
+    client: TestClient, kind: str, body: bytes, headers: dict[str, str], **params: Any
+) -> Any:
+    return client.post(
+        f"/api/v1/imports/{kind}",
+        content=body,
+        headers={**headers, "Content-Type": "text/csv"},
+        params=params,
+    )
+
+
+def row_counts(database: Database) -> dict[str, int]:
+    """How many rows every table holds (tokens and sources excepted: tests make those)."""
+    counts = {}
+    with database.read() as session:
+        for table in Base.metadata.sorted_tables:
+            if table.name not in ("api_tokens", "sources"):
+                counts[table.name] = session.scalar(select(func.count()).select_from(table)) or 0
+    return counts

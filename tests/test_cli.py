@@ -1,0 +1,140 @@
+"""The ``shamelist`` command, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.db import Database
+from app.models import ApiToken, Company, CompanyAlias, ComplaintCount
+from tests.helpers import row_counts
+
+
+def shamelist(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SHAMELIST_DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_token_create_prints_the_token_alone_on_the_last_line(
+    database_url: str, database: Database
+) -> None:
+    done = shamelist(database_url, "token", "create", "--name", "Partner", "--source", "new-source")
+    assert done.returncode == 0, done.stderr
+    secret = done.stdout.strip().splitlines()[-1]
+    assert " " not in secret
+    assert secret.startswith("shl_")
+    with database.read() as session:
+        token = session.scalars(select(ApiToken)).one()
+    revoke = shamelist(database_url, "token", "revoke", str(token.id))
+    assert revoke.returncode == 0, revoke.stderr
+    with database.read() as session:
+        assert session.scalars(select(ApiToken)).one().revoked_at is not None
+
+
+def test_token_errors_go_to_stderr_with_nonzero_exit(database_url: str) -> None:
+    for args in (
+        ("token", "create", "--name", "x", "--source", "s", "--scope", "admin"),
+        ("token", "create", "--name", "x", "--source", "s", "--scope", "reply"),
+        ("token", "revoke", "4711"),
+    ):
+        done = shamelist(database_url, *args)
+        assert done.returncode != 0
+        assert done.stderr.strip()
+        assert not done.stdout.strip()
+
+
+def test_cli_import_reports_and_refuses_bad_files(
+    database_url: str, database: Database, tmp_path: Path
+) -> None:
+    good = tmp_path / "complaints.csv"
+    good.write_text(
+        "\ufeffcompany,metric,period,value\nCli Firma AB,complaints,2025,4\n", encoding="utf-8"
+    )
+    done = shamelist(database_url, "import", "complaints", str(good), "--source", "cli-test")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["inserted"] == 1
+    counts = row_counts(database)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "company,metric,period,value\nCli Firma AB,complaints,2025,x\n", encoding="utf-8"
+    )
+    refused = shamelist(database_url, "import", "complaints", str(bad), "--source", "cli-test")
+    assert refused.returncode == 1
+    assert "line 2, column value" in refused.stderr
+    dry = shamelist(
+        database_url, "import", "complaints", str(good), "--source", "cli-test", "--dry-run"
+    )
+    assert dry.returncode == 0
+    assert json.loads(dry.stdout)["status"] == "dry_run"
+    assert row_counts(database) == counts
+
+
+def test_cli_import_of_json(database_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "customers.json"
+    path.write_text(json.dumps({"rows": [{"company": "Json AB", "year": 2025, "customers": 10}]}))
+    done = shamelist(database_url, "import", "customers", str(path), "--source", "cli-test")
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("import", "refunds", "x.csv", "--source", "s"),
+        ("import", "waits", "/nonexistent.csv", "--source", "s"),
+    ],
+)
+def test_cli_import_usage_errors(database_url: str, args: tuple[str, ...]) -> None:
+    done = shamelist(database_url, *args)
+    assert done.returncode != 0
+    assert "error" in done.stderr
+
+
+def test_company_merge_folds_names_and_figures(
+    database_url: str, database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "company,metric,period,value\nTvilling Ett AB,complaints,2025,4\nTvilling Två AB,complaints,2024,2\n"
+    )
+    assert (
+        shamelist(database_url, "import", "complaints", str(path), "--source", "s").returncode == 0
+    )
+    done = shamelist(database_url, "company", "merge", "tvilling-tva", "tvilling-ett")
+    assert done.returncode == 0, done.stderr
+    with database.read() as session:
+        assert session.scalars(select(Company.slug)).all() == ["tvilling-ett"]
+        aliases = set(session.scalars(select(CompanyAlias.normalized)))
+        periods = set(session.scalars(select(ComplaintCount.period)))
+    assert aliases == {"tvilling ett", "tvilling två"}
+    assert periods == {"2024", "2025"}
+    again = shamelist(database_url, "company", "merge", "tvilling-tva", "tvilling-ett")
+    assert again.returncode != 0
+
+
+def test_demo_loads_fictional_data_once(database_url: str, database: Database) -> None:
+    assert shamelist(database_url, "demo", "--if-empty").returncode == 0
+    counts = row_counts(database)
+    assert counts["companies"] >= 8
+    assert counts["wait_measurements"] > 1000
+    assert shamelist(database_url, "demo").returncode == 0
+    assert {k: v for k, v in row_counts(database).items() if k != "import_batches"} == {
+        k: v for k, v in counts.items() if k != "import_batches"
+    }
+
+
+def test_db_upgrade_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
+    done = shamelist(f"sqlite:///{tmp_path / 'fresh.db'}", "db", "upgrade")
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.periods import Period, swedish_month
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "months"),
+    [
+        ("2025", "2024", 12),
+        ("2025-Q1", "2024-Q4", 3),
+        ("2025-Q3", "2025-Q2", 3),
+        ("2025-01", "2024-12", 1),
+        ("2025-07", "2025-06", 1),
+    ],
+)
+def test_periods_know_their_predecessor_and_months(text: str, previous: str, months: int) -> None:
+    period = Period.parse(text)
+    assert str(period) == text
+    assert str(period.previous()) == previous
+    assert len(period.months()) == months
+
+
+@pytest.mark.parametrize(
+    "text", ["2025-Q0", "2025-Q5", "2025-00", "2025-13", "25", "2025-1", "1899"]
+)
+def test_bad_periods_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="period"):
+        Period.parse(text)
+
+
+def test_wait_periods_follow_swedish_time() -> None:
+    assert swedish_month(datetime(2024, 12, 31, 23, 30, tzinfo=UTC)) == "2025-01"
+    assert swedish_month(datetime(2025, 6, 30, 21, 59, tzinfo=UTC)) == "2025-06"
+    assert swedish_month(datetime(2025, 6, 30, 22, 0, tzinfo=UTC)) == "2025-07"
