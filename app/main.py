@@ -11,9 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
-from app.api import health, imports
+from app.api import health, imports, read
 from app.config import Settings
 from app.db import Database
+from app.web import downloads, pages
 
 logger = logging.getLogger("shamelist")
 
@@ -35,7 +36,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title=settings.site_name, version="1", lifespan=lifespan)
     app.state.settings = settings
     app.include_router(imports.router)
+    app.include_router(read.router)
     app.include_router(health.router)
+    app.include_router(downloads.router)
+    app.include_router(pages.router)
     _add_error_handlers(app)
     return app
 

@@ -1,0 +1,5 @@
+"""Placeholder router; filled in by the public-site work."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
