@@ -112,6 +112,11 @@ def check_columns(kind: str, header: list[str]) -> list[FieldError]:
     return errors
 
 
+def _storable(text: str) -> bool:
+    """False for text no database should be asked to keep: NUL, lone surrogates."""
+    return "\x00" not in text and not any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 class _Fields:
     """Reads one row's cells, collecting an error per bad field instead of stopping."""
 
@@ -122,6 +127,9 @@ class _Fields:
     def _read(self, column: str, required: bool) -> str | None:
         raw = self.cells.get(column)
         text = raw.strip() if raw is not None else ""
+        if text and not _storable(text):
+            self.errors.append(FieldError(column, f"{column} holds a NUL or an invalid character"))
+            return None
         if text:
             return text
         if required:
@@ -226,6 +234,8 @@ def _measured_at(now: datetime) -> Callable[[str], datetime]:
 
 
 def _external_id(text: str) -> str:
+    if any(ord(ch) < 32 for ch in text):
+        raise ValueError("external_id may not hold control characters")
     if len(text) > MAX_EXTERNAL_ID_LENGTH:
         raise ValueError(f"external_id may be at most {MAX_EXTERNAL_ID_LENGTH} characters")
     return text

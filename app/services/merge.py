@@ -82,13 +82,14 @@ def _move_values(
 
 def _move_waits(session: Session, source: Company, target: Company) -> None:
     """Move FROM's measurements; one that INTO already has by its natural key is dropped."""
-    target_keys = set(
-        session.execute(
+    target_keys = {
+        tuple(row)
+        for row in session.execute(
             select(
                 WaitMeasurement.source_id, WaitMeasurement.channel, WaitMeasurement.measured_at
             ).where(WaitMeasurement.company_id == target.id, WaitMeasurement.external_id.is_(None))
-        ).tuples()
-    )
+        )
+    }
     duplicates = [
         row_id
         for row_id, *natural_key in session.execute(

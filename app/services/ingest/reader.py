@@ -134,6 +134,8 @@ class _JsonCursor:
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buffer, self.pos)
+            except RecursionError:
+                raise UnreadableBody(self.line, "", "the JSON is nested too deeply") from None
             except json.JSONDecodeError as error:
                 if len(self.buffer) - self.pos > MAX_JSON_ROW_CHARS:
                     raise UnreadableBody(self.line, "", "a JSON row is too large") from None
