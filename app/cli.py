@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import Database
@@ -42,6 +45,19 @@ def _database() -> Database:
     return Database.from_url(
         settings.database_url, sqlite_busy_timeout_seconds=settings.sqlite_busy_timeout_seconds
     )
+
+
+@contextmanager
+def _write_transaction() -> Iterator[Session]:
+    """One committed write transaction; a ValueError from a service becomes a clear exit."""
+    database = _database()
+    try:
+        with database.write() as session:
+            yield session
+    except ValueError as error:
+        fail(str(error))
+    finally:
+        database.dispose()
 
 
 @db_cli.command("upgrade")
@@ -94,17 +110,11 @@ def token_create(
     """Create an API token; the token is printed once, alone on the last line."""
     if scope not in SCOPES:
         fail(f"--scope must be one of {', '.join(SCOPES)}")
-    database = _database()
-    try:
-        with database.write() as session:
-            token, secret = create_token(
-                session, name=name, source_slug=source, scope=scope, company_slug=company
-            )
-            token_id = token.id
-    except ValueError as error:
-        fail(str(error))
-    finally:
-        database.dispose()
+    with _write_transaction() as session:
+        token, secret = create_token(
+            session, name=name, source_slug=source, scope=scope, company_slug=company
+        )
+        token_id = token.id
     typer.echo(f"token {token_id} ({scope}, source {source}); it is shown only now:")
     typer.echo(secret)
 
@@ -112,14 +122,8 @@ def token_create(
 @token_cli.command("revoke")
 def token_revoke(token_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     """Revoke a token at once."""
-    database = _database()
-    try:
-        with database.write() as session:
-            revoke_token(session, token_id)
-    except ValueError as error:
-        fail(str(error))
-    finally:
-        database.dispose()
+    with _write_transaction() as session:
+        revoke_token(session, token_id)
     typer.echo(f"token {token_id} is revoked")
 
 
@@ -208,15 +212,8 @@ def company_merge(
     into_slug: Annotated[str, typer.Argument(metavar="INTO")],
 ) -> None:
     """Fold FROM into INTO; FROM's names become aliases of INTO."""
-    database = _database()
-    try:
-        with database.write() as session:
-            target = merge_companies(session, from_slug=from_slug, into_slug=into_slug)
-            target_slug = target.slug
-    except ValueError as error:
-        fail(str(error))
-    finally:
-        database.dispose()
+    with _write_transaction() as session:
+        target_slug = merge_companies(session, from_slug=from_slug, into_slug=into_slug).slug
     typer.echo(f"{from_slug} is merged into {target_slug}")
 
 

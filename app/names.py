@@ -19,9 +19,9 @@ _ORG_NUMBER = re.compile(r"^(?:16)?(\d{6})-?(\d{4})$")
 
 def clean_display_name(name: str) -> str:
     """The name as people should see it: NFC, invisible characters gone, spaces collapsed."""
-    composed = unicodedata.normalize("NFC", name)
-    visible = "".join(ch for ch in composed if unicodedata.category(ch) not in ("Cf", "Cc"))
-    return _WHITESPACE.sub(" ", visible).strip()
+    spaced = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", name))
+    visible = "".join(ch for ch in spaced if unicodedata.category(ch) not in ("Cf", "Cc"))
+    return visible.strip()
 
 
 def normalize_company_name(name: str) -> str:

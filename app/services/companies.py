@@ -99,3 +99,14 @@ def get_or_create_sector(session: Session, slug: str) -> Sector:
         session.add(sector)
         session.flush()
     return sector
+
+
+def aliases_of(session: Session, company_id: int) -> list[str]:
+    """The spellings that resolve to a company, its own name first."""
+    return list(
+        session.scalars(
+            select(CompanyAlias.alias)
+            .where(CompanyAlias.company_id == company_id)
+            .order_by(CompanyAlias.id)
+        )
+    )

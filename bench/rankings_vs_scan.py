@@ -1,0 +1,134 @@
+"""Ranking cost: the histogram aggregates against scanning every measurement.
+
+Loads N wait measurements for C fictional companies through the ingest service
+into a fresh SQLite file (or SHAMELIST_BENCH_DATABASE_URL), then times the
+wait_median ranking for a year both ways and prints them side by side:
+
+- shamelist: ``build_ranking`` (reads ``wait_histograms``);
+- baseline: one query over ``wait_measurements`` and medians in Python, the
+  obvious implementation without aggregates.
+
+    .venv/bin/python bench/rankings_vs_scan.py --rows 200000 --companies 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from app import migrate
+from app.db import Database
+from app.imports import run_import
+from app.models import WaitMeasurement
+from app.periods import Period
+from app.services.ingest import ImportRequest
+from app.services.metrics import MIN_SAMPLE, metric_values
+from app.services.rankings import RankingQuery, build_ranking
+from app.services.sources import get_or_create_source
+
+
+def _body(rows: int, companies: int, seed: int) -> bytes:
+    rng = random.Random(seed)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    out = io.StringIO()
+    out.write("company,measured_at,channel,wait_seconds,outcome,external_id\n")
+    for i in range(rows):
+        moment = start + timedelta(seconds=rng.randrange(365 * 86400))
+        outcome = "abandoned" if rng.random() < 0.1 else "answered"
+        out.write(
+            f"Benchbolag {i % companies} AB,{moment.isoformat()},phone,{rng.randrange(1, 3600)},{outcome},b{i}\n"
+        )
+    return out.getvalue().encode()
+
+
+def _load(database: Database, rows: int, companies: int) -> float:
+    with database.write() as session:
+        source_id = get_or_create_source(session, "bench").id
+    started = time.perf_counter()
+    request = ImportRequest(
+        kind="waits",
+        source_id=source_id,
+        body=io.BytesIO(_body(rows, companies, 1)),
+        format="csv",
+        origin="cli",
+    )
+    result = run_import(database, request)
+    assert result.status == "committed", result.error_body()
+    return time.perf_counter() - started
+
+
+def _baseline(database: Database) -> list[tuple[int, float]]:
+    with database.read() as session:
+        waits: dict[int, list[int]] = defaultdict(list)
+        query = select(WaitMeasurement.company_id, WaitMeasurement.wait_seconds).where(
+            WaitMeasurement.outcome == "answered",
+            WaitMeasurement.channel == "phone",
+            WaitMeasurement.local_month.like("2025-%"),
+        )
+        for company_id, wait in session.execute(query):
+            waits[company_id].append(wait)
+    return sorted(
+        (company_id, statistics.median(values))
+        for company_id, values in waits.items()
+        if len(values) >= MIN_SAMPLE
+    )
+
+
+def _timed(function, repeat: int = 3) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--companies", type=int, default=50)
+    args = parser.parse_args()
+    url = (
+        os.environ.get("SHAMELIST_BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    )
+    database = Database.from_url(url)
+    migrate.upgrade(database.engine)
+    load_seconds = _load(database, args.rows, args.companies)
+    query = RankingQuery(metric="wait_median", period=Period(2025, "year"))
+
+    def ours() -> object:
+        with database.read() as session:
+            values = metric_values(session, "wait_median", query.period)  # type: ignore[arg-type]
+        return sorted((c, v.value) for c, v in values.items() if (v.sample_size or 0) >= MIN_SAMPLE)
+
+    def ranking() -> object:
+        with database.read() as session:
+            return build_ranking(session, query)
+
+    ours_seconds, ours_rows = _timed(ours)
+    ranking_seconds, _ranking = _timed(ranking)
+    base_seconds, base_rows = _timed(lambda: _baseline(database))
+    same = [(c, float(v)) for c, v in ours_rows] == [(c, float(v)) for c, v in base_rows]  # type: ignore[attr-defined]
+    print(
+        f"database: {database.engine.url.get_backend_name()}, {args.rows} measurements, {args.companies} companies"
+    )
+    print(f"import: {load_seconds:.1f} s ({args.rows / load_seconds:,.0f} rows/s)")
+    print(f"{'':28}{'seconds':>10}")
+    print(f"{'shamelist (histograms)':28}{ours_seconds:>10.4f}")
+    print(f"{'  whole ranking, 2 periods':28}{ranking_seconds:>10.4f}")
+    print(f"{'baseline (scan + median)':28}{base_seconds:>10.4f}")
+    print(f"speed-up: {base_seconds / ours_seconds:.1f}x; same medians and order: {same}")
+    database.dispose()
+
+
+if __name__ == "__main__":
+    main()
