@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, CustomerCount, WaitHistogram
 from app.periods import Period
+from app.services.wait_metrics import SLOW_SECONDS as SLOW_SECONDS
+from app.services.wait_metrics import contact_counts, medians, share
 
 COUNT_METRICS = ("complaints", "complaints_per_100k", "arn_cases", "arn_unfollowed")
 WAIT_METRICS = ("wait_median", "abandoned_share", "over_3min_share", "announced_wait_median")
 METRICS = COUNT_METRICS + WAIT_METRICS
 MIN_SAMPLE = 10
-SLOW_SECONDS = 180
 _CENT = Decimal("0.01")
-_SHARE = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -84,78 +84,20 @@ def _per_100k(
     }
 
 
-def _histograms(
-    session: Session,
-    period: Period,
-    channel: str,
-    outcomes: tuple[str, ...],
-    company_ids: Iterable[int] | None,
-) -> dict[int, dict[str, dict[int, int]]]:
-    """company -> outcome -> wait_seconds -> how many, summed over the period's months."""
-    query = (
-        select(
-            WaitHistogram.company_id,
-            WaitHistogram.outcome,
-            WaitHistogram.wait_seconds,
-            func.sum(WaitHistogram.n),
-        )
-        .where(
-            WaitHistogram.month.in_(period.months()),
-            WaitHistogram.channel == channel,
-            WaitHistogram.outcome.in_(outcomes),
-        )
-        .group_by(WaitHistogram.company_id, WaitHistogram.outcome, WaitHistogram.wait_seconds)
-    )
-    if company_ids is not None:
-        query = query.where(WaitHistogram.company_id.in_(list(company_ids)))
-    result: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for company_id, outcome, wait, n in session.execute(query):
-        result[company_id][outcome][wait] = int(n)
-    return result
-
-
-def median(counts: dict[int, int]) -> Decimal:
-    """The usual median of the values described by ``{value: how many}``."""
-    total = sum(counts.values())
-    lower_index, upper_index = (total - 1) // 2, total // 2
-    lower = upper = None
-    seen = 0
-    for value in sorted(counts):
-        seen += counts[value]
-        if lower is None and seen > lower_index:
-            lower = value
-        if seen > upper_index:
-            upper = value
-            break
-    assert lower is not None
-    assert upper is not None
-    return (Decimal(lower) + Decimal(upper)) / 2
-
-
-def _share(part: int, whole: int) -> Decimal:
-    return (Decimal(part) / Decimal(whole)).quantize(_SHARE, ROUND_HALF_UP)
-
-
-def _wait_value(metric: str, outcomes: dict[str, dict[int, int]]) -> MetricValue | None:
-    """The metric from one company's histograms, or None when it has no data at all."""
-    answered = outcomes.get("answered", {})
-    abandoned = outcomes.get("abandoned", {})
-    if metric == "announced_wait_median":
-        sample = outcomes.get("announced", {})
-        return MetricValue(median(sample), sum(sample.values())) if sample else None
-    if metric == "wait_median":
-        return MetricValue(median(answered), sum(answered.values())) if answered else None
-    contacts = sum(answered.values()) + sum(abandoned.values())
-    if not contacts:
-        return None
-    if metric == "abandoned_share":
-        return MetricValue(_share(sum(abandoned.values()), contacts), contacts)
-    slow = sum(n for wait, n in answered.items() if wait > SLOW_SECONDS) + sum(abandoned.values())
-    return MetricValue(_share(slow, contacts), contacts)
-
-
-def _outcomes_for(metric: str) -> tuple[str, ...]:
-    return ("announced",) if metric == "announced_wait_median" else ("answered", "abandoned")
+def _wait_values(
+    session: Session, metric: str, period: Period, channel: str, company_ids: Iterable[int] | None
+) -> dict[int, MetricValue]:
+    if metric in ("wait_median", "announced_wait_median"):
+        outcome = "answered" if metric == "wait_median" else "announced"
+        found = medians(session, outcome, period, channel, company_ids)
+        return {cid: MetricValue(value, sample) for cid, (value, sample) in found.items()}
+    counts = contact_counts(session, period, channel, company_ids)
+    position = 1 if metric == "abandoned_share" else 2
+    return {
+        cid: MetricValue(share(row[position], row[0]), row[0])
+        for cid, row in counts.items()
+        if row[0]
+    }
 
 
 def metric_values(
@@ -175,11 +117,7 @@ def metric_values(
     if metric in COUNT_METRICS:
         counts = count_values(session, metric, period, company_ids)
         return {company_id: MetricValue(Decimal(value)) for company_id, value in counts.items()}
-    histograms = _histograms(session, period, channel, _outcomes_for(metric), company_ids)
-    values = {
-        company_id: _wait_value(metric, outcomes) for company_id, outcomes in histograms.items()
-    }
-    return {company_id: value for company_id, value in values.items() if value is not None}
+    return _wait_values(session, metric, period, channel, company_ids)
 
 
 def is_rankable(metric: str, value: MetricValue) -> bool:
@@ -201,7 +139,10 @@ def latest_year(session: Session, metric: str, channel: str = "phone") -> int | 
         return year
     month: str | None = session.scalar(
         select(func.max(WaitHistogram.month)).where(
-            WaitHistogram.channel == channel, WaitHistogram.outcome.in_(_outcomes_for(metric))
+            WaitHistogram.channel == channel,
+            WaitHistogram.outcome.in_(
+                ("announced",) if metric == "announced_wait_median" else ("answered", "abandoned")
+            ),
         )
     )
     return int(month[:4]) if month else None
