@@ -6,9 +6,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.orm import Session
 
 from app.deps import ReadSessionDep
+from app.models import Company
+from app.services.companies import aliases_of, company_by_slug
+from app.services.company_history import company_history, raw_counts, sector_of, yearly_ranks
 from app.services.rankings import (
     Ranking,
     RankingQueryError,
@@ -16,6 +20,7 @@ from app.services.rankings import (
     format_value,
     parse_ranking_query,
 )
+from app.services.search import search_companies
 
 router = APIRouter(prefix="/api/v1", tags=["read"])
 
@@ -70,3 +75,72 @@ def rankings_json(
     except RankingQueryError as error:
         raise HTTPException(422, detail=str(error)) from None
     return JSONResponse(ranking_json(ranking))
+
+
+def _company_json(session: Session, company: Company) -> dict[str, Any]:
+    sector = sector_of(session, company)
+    return {
+        "slug": company.slug,
+        "name": company.name,
+        "org_number": company.org_number,
+        "sector": sector.slug if sector else None,
+        "website": company.website,
+        "verified": company.verified,
+        "aliases": aliases_of(session, company.id),
+        "metrics": {
+            history.metric: [
+                {
+                    "period": str(point.period),
+                    "value": None if point.value is None else json_number(point.value),
+                    "sample_size": point.sample_size,
+                }
+                for point in history.points
+            ]
+            for history in company_history(session, company.id)
+            if history.has_data
+        },
+        "complaint_ranks": [
+            {"period": str(period), "rank": rank, "ranked": ranked}
+            for period, rank, ranked in yearly_ranks(session, company.id)
+        ],
+        "figures": [
+            {
+                "kind": row.kind,
+                "metric": row.what,
+                "period": row.period,
+                "value": row.value,
+                "source": row.source,
+                "batch_id": row.batch_id,
+                "source_url": row.source_url,
+            }
+            for row in raw_counts(session, company.id)
+        ],
+    }
+
+
+@router.get("/companies/{slug}", response_model=None)
+def company_json(slug: str, session: ReadSessionDep) -> JSONResponse | RedirectResponse:
+    """A company, every metric over time, its yearly complaint ranks and its raw figures."""
+    company = company_by_slug(session, slug)
+    if company is None:
+        raise HTTPException(404, detail=f"no company has the slug {slug!r}")
+    if company.slug != slug:
+        return RedirectResponse(f"/api/v1/companies/{company.slug}", status_code=301)
+    return JSONResponse(_company_json(session, company))
+
+
+@router.get("/search")
+def search_json(
+    session: ReadSessionDep, q: Annotated[str, Query(max_length=200)] = ""
+) -> list[dict[str, Any]]:
+    """Companies by name, alias or org number (for autocomplete): at most 20."""
+    return [
+        {
+            "slug": hit.slug,
+            "name": hit.name,
+            "org_number": hit.org_number,
+            "sector": hit.sector,
+            "matched": hit.matched,
+        }
+        for hit in search_companies(session, q)
+    ]

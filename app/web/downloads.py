@@ -1,5 +1,184 @@
-"""Placeholder router; filled in by the public-site work."""
+"""Every CSV download: parse the query, call a service, stream the file.
 
-from fastapi import APIRouter
+A download's rows are read inside the response's own generator, from a read
+session it opens itself: the request's session is gone by the time the body
+streams, and the rows are fetched a thousand at a time, so memory does not
+grow with the size of the file. Whatever can fail (a bad query, an unknown
+company) is settled before the first byte, so an error is a real status code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.db import Database
+from app.deps import DatabaseDep, ReadSessionDep, SettingsDep
+from app.services import exports
+from app.services.companies import company_by_slug
+from app.services.rankings import RankingQueryError, build_ranking, parse_ranking_query
+from app.web.csv_stream import CsvDialect, UnknownDialectError, csv_chunks, parse_dialect
 
 router = APIRouter()
+
+MEDIA_TYPE = "text/csv; charset=utf-8"
+
+RowSource = Callable[[Session], Iterable[tuple[Any, ...]]]
+
+
+def _bad_query(message: str) -> JSONResponse:
+    return JSONResponse({"detail": message}, status_code=422)
+
+
+def _header_value(text: str) -> str:
+    """A single-line, latin-1 header value, whatever the settings hold."""
+    text = " ".join(text.split())
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def _csv_response(
+    chunks: Iterator[bytes], *, filename: str, request: Request, settings: Settings
+) -> StreamingResponse:
+    today = datetime.now(UTC).date().isoformat()
+    citation = (
+        f"{settings.site_name}, {filename}, {request.url}, retrieved {today}. "
+        f"Licence: {settings.data_licence} ({settings.data_licence_url})."
+    )
+    return StreamingResponse(
+        chunks,
+        media_type=MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Link": _header_value(f'<{settings.data_licence_url}>; rel="license"'),
+            "X-Shamelist-Citation": _header_value(citation),
+        },
+    )
+
+
+def _rows_from_database(
+    database: Database, name: str, rows: RowSource, dialect: CsvDialect
+) -> Iterator[bytes]:
+    """The file, with its rows read from a session of its own while it streams."""
+    with database.read() as session:
+        yield from csv_chunks(exports.csv_header(name), rows(session), dialect)
+
+
+def _bulk(
+    name: str,
+    rows: RowSource,
+    request: Request,
+    database: Database,
+    settings: Settings,
+    dialect: str | None,
+) -> Response:
+    try:
+        parsed = parse_dialect(dialect)
+    except UnknownDialectError as error:
+        return _bad_query(str(error))
+    return _csv_response(
+        _rows_from_database(database, name, rows, parsed),
+        filename=f"{name}.csv",
+        request=request,
+        settings=settings,
+    )
+
+
+@router.get("/rankings.csv", name="rankings_csv")
+def rankings_csv(
+    request: Request,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    metric: str | None = None,
+    period: str | None = None,
+    sector: str | None = None,
+    channel: str | None = None,
+    dialect: str | None = None,
+) -> Response:
+    # A ranking is one row per company and is built whole by the service anyway;
+    # building it here lets a bad query answer 422 before the body starts.
+    try:
+        parsed_dialect = parse_dialect(dialect)
+        query = parse_ranking_query(metric=metric, period=period, sector=sector, channel=channel)
+        ranking = build_ranking(session, query)
+    except (RankingQueryError, UnknownDialectError) as error:
+        return _bad_query(str(error))
+    parts = ["rankings", ranking.metric]
+    if ranking.is_wait_metric:
+        parts.append(ranking.channel)
+    if ranking.period is not None:
+        parts.append(str(ranking.period))
+    if ranking.sector is not None:
+        parts.append(ranking.sector)
+    chunks = csv_chunks(
+        exports.csv_header("rankings"), exports.ranking_rows(ranking), parsed_dialect
+    )
+    return _csv_response(
+        chunks, filename="-".join(parts) + ".csv", request=request, settings=settings
+    )
+
+
+@router.get("/companies/{slug}.csv", name="company_csv")
+def company_csv(
+    slug: str,
+    request: Request,
+    session: ReadSessionDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    dialect: str | None = None,
+) -> Response:
+    try:
+        parsed_dialect = parse_dialect(dialect)
+    except UnknownDialectError as error:
+        return _bad_query(str(error))
+    company = company_by_slug(session, slug)
+    if company is None:
+        return JSONResponse({"detail": f"no company {slug!r}"}, status_code=404)
+    if company.slug != slug:
+        # A company merged into another: its old slug leads to the one it became.
+        url = request.url_for("company_csv", slug=company.slug).include_query_params(
+            **request.query_params
+        )
+        return RedirectResponse(str(url), status_code=301)
+    ref = exports.company_ref(company)
+    return _csv_response(
+        _rows_from_database(
+            database, "company", lambda s: exports.company_rows(s, ref), parsed_dialect
+        ),
+        filename=f"{company.slug}.csv",
+        request=request,
+        settings=settings,
+    )
+
+
+@router.get("/downloads/complaints.csv", name="complaints_csv")
+def complaints_csv(
+    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: str | None = None
+) -> Response:
+    return _bulk("complaints", exports.complaint_rows, request, database, settings, dialect)
+
+
+@router.get("/downloads/waits.csv", name="waits_csv")
+def waits_csv(
+    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: str | None = None
+) -> Response:
+    return _bulk("waits", exports.wait_rows, request, database, settings, dialect)
+
+
+@router.get("/downloads/companies.csv", name="companies_csv")
+def companies_csv(
+    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: str | None = None
+) -> Response:
+    return _bulk("companies", exports.companies_rows, request, database, settings, dialect)
+
+
+@router.get("/downloads/customers.csv", name="customers_csv")
+def customers_csv(
+    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: str | None = None
+) -> Response:
+    return _bulk("customers", exports.customer_rows, request, database, settings, dialect)

@@ -1,5 +1,112 @@
-"""Placeholder router; filled in by the public-site work."""
+"""The public HTML pages: rankings, search, methodology, sources. Thin: parse, call, render."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import importlib
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from app.deps import ReadSessionDep
+from app.services.company_history import sector_slugs, sources_with_batches
+from app.services.rankings import RankingQueryError, build_ranking, parse_ranking_query
+from app.services.search import search_companies
+from app.web import company
+from app.web.errors import error_page
+from app.web.ranking_view import biggest_movers, period_choices, ranking_rows
+from app.web.templating import get_templates
+
+router = APIRouter(include_in_schema=False)
+router.include_router(company.router)
+OptionalText = Annotated[str | None, Query(max_length=200)]
+
+
+def _ranking_context(session: ReadSessionDep, params: dict[str, str | None]) -> dict[str, Any]:
+    """Everything the ranking shows; RankingQueryError when the query is wrong."""
+    query = parse_ranking_query(**params)
+    ranking = build_ranking(session, query)
+    rows = ranking_rows(session, ranking)
+    given = {key: value for key, value in params.items() if value}
+    return {
+        "ranking": ranking,
+        "rows": rows,
+        "movers": biggest_movers(rows),
+        "periods": period_choices(session, ranking.metric, ranking.channel),
+        "sectors": sector_slugs(session),
+        "params": given,
+        "csv_url": "/rankings.csv" + (f"?{urlencode(given)}" if given else ""),
+        "json_url": "/api/v1/rankings" + (f"?{urlencode(given)}" if given else ""),
+    }
+
+
+def _ranking_page(
+    request: Request, session: ReadSessionDep, template: str, params: dict[str, str | None]
+) -> HTMLResponse:
+    try:
+        context = _ranking_context(session, params)
+    except RankingQueryError as error:
+        return error_page(request, 422, str(error))
+    return get_templates(request).render(request, template, context)
+
+
+@router.get("/", response_class=HTMLResponse)
+def front_page(
+    request: Request,
+    session: ReadSessionDep,
+    metric: OptionalText = None,
+    period: OptionalText = None,
+    sector: OptionalText = None,
+    channel: OptionalText = None,
+) -> HTMLResponse:
+    params = {"metric": metric, "period": period, "sector": sector, "channel": channel}
+    return _ranking_page(request, session, "front.html", params)
+
+
+@router.get("/rankings", response_class=HTMLResponse)
+def rankings_page(
+    request: Request,
+    session: ReadSessionDep,
+    metric: OptionalText = None,
+    period: OptionalText = None,
+    sector: OptionalText = None,
+    channel: OptionalText = None,
+) -> HTMLResponse:
+    params = {"metric": metric, "period": period, "sector": sector, "channel": channel}
+    return _ranking_page(request, session, "rankings.html", params)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, session: ReadSessionDep, q: OptionalText = None) -> HTMLResponse:
+    hits = search_companies(session, q or "", limit=50)
+    return get_templates(request).render(request, "search.html", {"q": q or "", "hits": hits})
+
+
+def _csv_columns() -> dict[str, list[tuple[str, str]]] | None:
+    """The data dictionary of the downloads, when the exports module provides one."""
+    try:
+        exports = importlib.import_module("app.services.exports")
+    except ImportError:
+        return None
+    columns: dict[str, list[tuple[str, str]]] | None = getattr(exports, "CSV_COLUMNS", None)
+    return columns
+
+
+@router.get("/methodology", response_class=HTMLResponse)
+def methodology_page(request: Request) -> HTMLResponse:
+    return get_templates(request).render(
+        request, "methodology.html", {"csv_columns": _csv_columns()}
+    )
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(request: Request, session: ReadSessionDep) -> HTMLResponse:
+    sources = sources_with_batches(session)
+    return get_templates(request).render(request, "sources.html", {"sources": sources})
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs_page(request: Request) -> HTMLResponse:
+    """The API's documentation without Swagger UI's inline script (our CSP forbids it)."""
+    return get_templates(request).render(request, "docs.html", {"api": request.app.openapi()})

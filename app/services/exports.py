@@ -1,0 +1,471 @@
+"""The rows of every CSV download: all their SQL, streamed.
+
+Each ``*_rows`` function yields plain tuples of Python values (str, int,
+Decimal, datetime, bool or None) in the order of ``CSV_COLUMNS[name]``; the
+web layer turns them into CSV. Large tables are read with ``yield_per`` (a
+server-side cursor on PostgreSQL), so a download never holds all its rows in
+memory. Services never commit and know nothing of the web.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Executable, select
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Company,
+    CompanyAlias,
+    ComplaintCount,
+    ComplaintCountHistory,
+    CustomerCount,
+    CustomerCountHistory,
+    ImportBatch,
+    Sector,
+    Source,
+    WaitMeasurement,
+)
+from app.services.rankings import Ranking, format_value
+
+# How many rows a streamed query fetches at a time.
+YIELD_PER = 1000
+
+Row = tuple[Any, ...]
+
+# Every download's columns, in order, with a one-line description each. The
+# methodology page renders this as the data dictionary; the downloads write
+# exactly these headers.
+CSV_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "rankings": [
+        ("rank", "Position in the ranking, worst first; equal values share a rank (1, 2, 2, 4)."),
+        ("company", "The company's name."),
+        ("slug", "The company's identifier in URLs (/companies/<slug>)."),
+        ("org_number", "Swedish organisationsnummer, NNNNNN-NNNN; empty when unknown."),
+        ("sector", "The company's sector slug; empty when it has none."),
+        ("metric", "What is ranked, e.g. complaints, complaints_per_100k, wait_median."),
+        ("period", "The period ranked: YYYY, YYYY-Qn or YYYY-MM."),
+        (
+            "value",
+            "The metric's value: a count, complaints per 100,000 customers (2 decimals), "
+            "a median in seconds or a share 0..1 (4 decimals).",
+        ),
+        (
+            "sample_size",
+            "Contacts behind a wait metric (answered contacts for wait_median, "
+            "announcements for announced_wait_median); empty for count metrics.",
+        ),
+        (
+            "previous_rank",
+            "Rank in the period of the same length just before; empty when not ranked then.",
+        ),
+    ],
+    "company": [
+        ("company", "The company's name."),
+        ("slug", "The company's identifier in URLs."),
+        ("org_number", "Swedish organisationsnummer, NNNNNN-NNNN; empty when unknown."),
+        ("kind", "What the row is: complaints, customers or waits (as the import kinds)."),
+        (
+            "status",
+            "current: the figure in use; replaced: a value a later batch (or a company "
+            "merge) set aside, kept for the record.",
+        ),
+        (
+            "metric",
+            "complaints, arn_cases or arn_unfollowed for complaints; customers for "
+            "customers; wait_seconds for waits.",
+        ),
+        (
+            "period",
+            "The period the figure counts in: YYYY, YYYY-Qn or YYYY-MM; for customers the "
+            "year; for waits the month of measured_at in Swedish time.",
+        ),
+        ("measured_at", "Waits only: when the contact began, ISO 8601 in UTC."),
+        ("channel", "Waits only: phone, chat or email."),
+        ("outcome", "Waits only: answered, abandoned or announced."),
+        (
+            "value",
+            "The figure: the count for complaints, the number of customers for customers, "
+            "wait_seconds for waits.",
+        ),
+        ("transfers", "Waits only: how many times the contact was transferred; may be empty."),
+        ("external_id", "Waits only: the source's own identifier of the measurement."),
+        ("source", "Slug of the source that supplied the figure (see /sources)."),
+        ("batch_id", "The import batch that brought the figure (/api/v1/imports/<batch_id>)."),
+        ("source_url", "Where the source published the figure; may be empty."),
+        (
+            "recorded_at",
+            "When the figure was recorded here, ISO 8601 in UTC; for waits, when its batch began.",
+        ),
+        (
+            "replaced_by_batch_id",
+            "Replaced rows only: the batch that replaced the value; empty when a company "
+            "merge set it aside.",
+        ),
+    ],
+    "complaints": [
+        ("company", "The company's name."),
+        ("slug", "The company's identifier in URLs."),
+        ("org_number", "Swedish organisationsnummer, NNNNNN-NNNN; empty when unknown."),
+        (
+            "metric",
+            "complaints (registered with the consumer authority), arn_cases (filed with "
+            "ARN) or arn_unfollowed (ARN decisions the company did not follow).",
+        ),
+        ("period", "YYYY, YYYY-Qn or YYYY-MM."),
+        ("value", "The count, an integer >= 0."),
+        ("source", "Slug of the source that supplied the figure (see /sources)."),
+        ("batch_id", "The import batch that brought the figure (/api/v1/imports/<batch_id>)."),
+        ("source_url", "Where the source published the figure; may be empty."),
+        ("recorded_at", "When the figure was recorded here, ISO 8601 in UTC."),
+    ],
+    "waits": [
+        ("company", "The company's name."),
+        ("slug", "The company's identifier in URLs."),
+        ("org_number", "Swedish organisationsnummer, NNNNNN-NNNN; empty when unknown."),
+        ("measured_at", "When the contact began, ISO 8601 in UTC."),
+        ("period", "The month the row counts in: YYYY-MM of measured_at in Swedish time."),
+        ("channel", "phone, chat or email."),
+        (
+            "outcome",
+            "answered (a person took the contact), abandoned (the measurer gave up) or "
+            "announced (the wait the company itself displayed; not a measured contact).",
+        ),
+        ("wait_seconds", "Seconds waited (or announced), an integer >= 0."),
+        ("transfers", "How many times the contact was transferred; may be empty."),
+        ("external_id", "The source's own identifier of the measurement; may be empty."),
+        ("source", "Slug of the source that supplied the measurement (see /sources)."),
+        ("batch_id", "The import batch that brought it (/api/v1/imports/<batch_id>)."),
+        ("source_url", "Where the source published the measurement; may be empty."),
+    ],
+    "companies": [
+        ("company", "The company's name."),
+        ("slug", "The company's identifier in URLs."),
+        ("org_number", "Swedish organisationsnummer, NNNNNN-NNNN; empty when unknown."),
+        ("sector", "The company's sector slug; empty when it has none."),
+        ("website", "The company's website; may be empty."),
+        (
+            "verified",
+            "true when the company is known by its org number or a company import; false "
+            "when it was created from a bare name that matched nobody.",
+        ),
+        ("aliases", "Other names the company is known by, |-separated."),
+        ("created_at", "When the company was first recorded here, ISO 8601 in UTC."),
+    ],
+    "customers": [
+        ("company", "The company's name."),
+        ("slug", "The company's identifier in URLs."),
+        ("org_number", "Swedish organisationsnummer, NNNNNN-NNNN; empty when unknown."),
+        ("year", "The year the customer count is for."),
+        ("customers", "Number of customers that year, an integer >= 1."),
+        ("source", "Slug of the source that supplied the figure (see /sources)."),
+        ("batch_id", "The import batch that brought the figure (/api/v1/imports/<batch_id>)."),
+        ("recorded_at", "When the figure was recorded here, ISO 8601 in UTC."),
+    ],
+}
+
+
+def csv_header(name: str) -> list[str]:
+    return [column for column, _description in CSV_COLUMNS[name]]
+
+
+def _stream(session: Session, query: Executable) -> Iterator[Row]:
+    result = session.execute(query.execution_options(yield_per=YIELD_PER))
+    for row in result:
+        yield tuple(row)
+
+
+# --- rankings ---------------------------------------------------------------------------
+
+
+def ranking_rows(ranking: Ranking) -> Iterator[Row]:
+    """The rows of rankings.csv; the value as the contract writes it, kept a number."""
+    period = str(ranking.period) if ranking.period is not None else None
+    for row in ranking.rows:
+        yield (
+            row.rank,
+            row.name,
+            row.slug,
+            row.org_number,
+            row.sector,
+            ranking.metric,
+            period,
+            Decimal(format_value(ranking.metric, row.value)),
+            row.sample_size,
+            row.previous_rank,
+        )
+
+
+# --- one company ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompanyRef:
+    """The company a download is about: what every row repeats."""
+
+    id: int
+    name: str
+    slug: str
+    org_number: str | None
+
+
+def company_ref(company: Company) -> CompanyRef:
+    return CompanyRef(company.id, company.name, company.slug, company.org_number)
+
+
+def company_rows(session: Session, company: CompanyRef) -> Iterator[Row]:
+    """Every data point of one company, current and replaced, with its source and batch.
+
+    Order: complaints (current, then replaced), customers (current, then
+    replaced), then waits; each by metric, period and time. Columns as
+    ``CSV_COLUMNS["company"]``; constant cells are added here, not in SQL, so
+    that no query has to give a bare NULL a type.
+    """
+    head = (company.name, company.slug, company.org_number)
+    cid = company.id
+
+    current = ComplaintCount
+    query: Executable = (
+        select(
+            current.metric,
+            current.period,
+            current.value,
+            Source.slug,
+            current.batch_id,
+            current.source_url,
+            current.recorded_at,
+        )
+        .join(Source, Source.id == current.source_id)
+        .where(current.company_id == cid)
+        .order_by(current.metric, current.period, current.id)
+    )
+    for metric, period, value, source, batch, url, recorded in _stream(session, query):
+        yield (
+            *(*head, "complaints", "current", metric, period, None, None, None, value, None),
+            *(None, source, batch, url, recorded, None),
+        )
+
+    old = ComplaintCountHistory
+    query = (
+        select(
+            old.metric,
+            old.period,
+            old.value,
+            Source.slug,
+            old.batch_id,
+            old.source_url,
+            old.recorded_at,
+            old.replaced_by_batch_id,
+        )
+        .join(Source, Source.id == old.source_id)
+        .where(old.company_id == cid)
+        .order_by(old.metric, old.period, old.recorded_at, old.id)
+    )
+    for metric, period, value, source, batch, url, recorded, replaced_by in _stream(session, query):
+        yield (
+            *(*head, "complaints", "replaced", metric, period, None, None, None, value, None),
+            *(None, source, batch, url, recorded, replaced_by),
+        )
+
+    query = (
+        select(
+            CustomerCount.year,
+            CustomerCount.customers,
+            Source.slug,
+            CustomerCount.batch_id,
+            CustomerCount.recorded_at,
+        )
+        .join(Source, Source.id == CustomerCount.source_id)
+        .where(CustomerCount.company_id == cid)
+        .order_by(CustomerCount.year, CustomerCount.id)
+    )
+    for year, customers, source, batch, recorded in _stream(session, query):
+        yield (
+            *(*head, "customers", "current", "customers", str(year), None, None, None),
+            *(customers, None, None, source, batch, None, recorded, None),
+        )
+
+    old_customers = CustomerCountHistory
+    query = (
+        select(
+            old_customers.year,
+            old_customers.customers,
+            Source.slug,
+            old_customers.batch_id,
+            old_customers.recorded_at,
+            old_customers.replaced_by_batch_id,
+        )
+        .join(Source, Source.id == old_customers.source_id)
+        .where(old_customers.company_id == cid)
+        .order_by(old_customers.year, old_customers.recorded_at, old_customers.id)
+    )
+    for year, customers, source, batch, recorded, replaced_by in _stream(session, query):
+        yield (
+            *(*head, "customers", "replaced", "customers", str(year), None, None, None),
+            *(customers, None, None, source, batch, None, recorded, replaced_by),
+        )
+
+    wait = WaitMeasurement
+    query = (
+        select(
+            wait.local_month,
+            wait.measured_at,
+            wait.channel,
+            wait.outcome,
+            wait.wait_seconds,
+            wait.transfers,
+            wait.external_id,
+            Source.slug,
+            wait.batch_id,
+            wait.source_url,
+            ImportBatch.started_at,
+        )
+        .join(Source, Source.id == wait.source_id)
+        .join(ImportBatch, ImportBatch.id == wait.batch_id)
+        .where(wait.company_id == cid)
+        .order_by(wait.measured_at, wait.channel, wait.id)
+    )
+    for row in _stream(session, query):
+        month, measured_at, channel, outcome, seconds, transfers, external_id = row[:7]
+        source, batch, url, recorded = row[7:]
+        yield (
+            *(*head, "waits", "current", "wait_seconds", month, measured_at, channel, outcome),
+            *(seconds, transfers, external_id, source, batch, url, recorded, None),
+        )
+
+
+# --- bulk downloads ---------------------------------------------------------------------
+
+
+def complaint_rows(session: Session) -> Iterator[Row]:
+    """Every current complaint count, by company, metric and period."""
+    query = (
+        select(
+            Company.name,
+            Company.slug,
+            Company.org_number,
+            ComplaintCount.metric,
+            ComplaintCount.period,
+            ComplaintCount.value,
+            Source.slug,
+            ComplaintCount.batch_id,
+            ComplaintCount.source_url,
+            ComplaintCount.recorded_at,
+        )
+        .join(Company, Company.id == ComplaintCount.company_id)
+        .join(Source, Source.id == ComplaintCount.source_id)
+        .order_by(Company.slug, ComplaintCount.metric, ComplaintCount.period)
+    )
+    return _stream(session, query)
+
+
+def wait_rows(session: Session) -> Iterator[Row]:
+    """Every wait measurement, in the order they were imported.
+
+    Ordered by primary key, not by company: the database streams it from the
+    index instead of sorting millions of rows first.
+    """
+    query = (
+        select(
+            Company.name,
+            Company.slug,
+            Company.org_number,
+            WaitMeasurement.measured_at,
+            WaitMeasurement.local_month,
+            WaitMeasurement.channel,
+            WaitMeasurement.outcome,
+            WaitMeasurement.wait_seconds,
+            WaitMeasurement.transfers,
+            WaitMeasurement.external_id,
+            Source.slug,
+            WaitMeasurement.batch_id,
+            WaitMeasurement.source_url,
+        )
+        .join(Company, Company.id == WaitMeasurement.company_id)
+        .join(Source, Source.id == WaitMeasurement.source_id)
+        .order_by(WaitMeasurement.id)
+    )
+    return _stream(session, query)
+
+
+def customer_rows(session: Session) -> Iterator[Row]:
+    """Every current customer count, by company and year."""
+    query = (
+        select(
+            Company.name,
+            Company.slug,
+            Company.org_number,
+            CustomerCount.year,
+            CustomerCount.customers,
+            Source.slug,
+            CustomerCount.batch_id,
+            CustomerCount.recorded_at,
+        )
+        .join(Company, Company.id == CustomerCount.company_id)
+        .join(Source, Source.id == CustomerCount.source_id)
+        .order_by(Company.slug, CustomerCount.year)
+    )
+    return _stream(session, query)
+
+
+def companies_rows(session: Session) -> Iterator[Row]:
+    """Every company, by slug, with its other names.
+
+    Companies carry no source or batch of their own: their figures do. Aliases
+    come from a second query in the same order, merged as both stream.
+    """
+    companies = (
+        select(
+            Company.id,
+            Company.name,
+            Company.slug,
+            Company.org_number,
+            Sector.slug,
+            Company.website,
+            Company.verified,
+            Company.created_at,
+        )
+        .outerjoin(Sector, Sector.id == Company.sector_id)
+        .order_by(Company.slug, Company.id)
+    )
+    aliases = (
+        select(Company.id, CompanyAlias.alias)
+        .join(CompanyAlias, CompanyAlias.company_id == Company.id)
+        .where(CompanyAlias.alias != Company.name)
+        .order_by(Company.slug, Company.id, CompanyAlias.alias)
+    )
+    alias_stream = _stream(session, aliases)
+    pending = next(alias_stream, None)
+    for row in _stream(session, companies):
+        company_id, name, slug, org_number, sector, website, verified, created_at = row
+        names: list[str] = []
+        while pending is not None and pending[0] == company_id:
+            names.append(pending[1])
+            pending = next(alias_stream, None)
+        yield (
+            name,
+            slug,
+            org_number,
+            sector,
+            website,
+            verified,
+            "|".join(names) or None,
+            created_at,
+        )
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "CompanyRef",
+    "companies_rows",
+    "company_ref",
+    "company_rows",
+    "complaint_rows",
+    "csv_header",
+    "customer_rows",
+    "ranking_rows",
+    "wait_rows",
+]

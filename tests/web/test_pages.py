@@ -1,0 +1,135 @@
+"""The public HTML pages: status, headers, language, escaping, errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.db import Database
+from app.demo import load_demo
+from app.web.security import SECURITY_HEADERS
+
+PAGES = [
+    "/",
+    "/rankings",
+    "/rankings?metric=wait_median&channel=chat",
+    "/rankings?metric=complaints_per_100k&period=2025-Q1&sector=bank",
+    "/companies/exempeltele",
+    "/search?q=bank",
+    "/methodology",
+    "/sources",
+    "/docs",
+]
+INLINE_STYLE = re.compile(r"<style|\sstyle=|<script(?![^>]*\ssrc=)", re.IGNORECASE)
+
+
+@pytest.fixture
+def demo_client(client: TestClient, database: Database) -> TestClient:
+    load_demo(database)
+    return client
+
+
+def assert_security_headers(response_headers: dict[str, str] | object) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        assert response_headers[name] == value  # type: ignore[index]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_answers_with_security_headers_and_no_inline_style(
+    demo_client: TestClient, path: str
+) -> None:
+    response = demo_client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert_security_headers(response.headers)
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    assert not INLINE_STYLE.search(response.text)
+    assert "CC BY 4.0" in response.text  # the licence footer
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/site.css", "/openapi.json", "/healthz", "/api/v1/imports/999999", "/nope"]
+)
+def test_other_responses_carry_the_security_headers_too(client: TestClient, path: str) -> None:
+    assert_security_headers(client.get(path).headers)
+
+
+def test_pages_work_on_an_empty_database(client: TestClient) -> None:
+    for path in ["/", "/rankings?metric=wait_median", "/search?q=x", "/sources"]:
+        assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["metric=nonsense", "period=2025-13", "period=soon", "channel=pigeon", "sector=no-such-sector"],
+)
+def test_a_bad_ranking_query_is_a_friendly_422_page(demo_client: TestClient, query: str) -> None:
+    for path in ("/rankings", "/"):
+        response = demo_client.get(f"{path}?{query}")
+        assert response.status_code == 422
+        assert response.headers["content-type"].startswith("text/html")
+        assert "Traceback" not in response.text
+        assert "<h1>" in response.text
+
+
+def test_an_unknown_company_is_a_friendly_404_page(demo_client: TestClient) -> None:
+    response = demo_client.get("/companies/no-such-company")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert_security_headers(response.headers)
+
+
+def test_api_errors_stay_json(client: TestClient) -> None:
+    response = client.get("/api/v1/imports/999999")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/json")
+
+
+def test_swedish_is_the_default_language(demo_client: TestClient) -> None:
+    text = demo_client.get("/rankings").text
+    assert '<html lang="sv">' in text
+    assert "Topplistor" in text
+
+
+def test_english_through_the_lang_parameter_is_kept_on_links(demo_client: TestClient) -> None:
+    text = demo_client.get("/rankings?lang=en").text
+    assert '<html lang="en">' in text
+    assert "Rankings" in text
+    assert 'href="/companies/exempeltele?lang=en"' in text
+    assert 'href="/rankings?lang=sv"' in text  # the switch back
+
+
+def test_english_through_accept_language(demo_client: TestClient) -> None:
+    text = demo_client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9,sv;q=0.5"}).text
+    assert '<html lang="en">' in text
+    swedish = demo_client.get("/", headers={"Accept-Language": "sv-SE,en;q=0.8"}).text
+    assert '<html lang="sv">' in swedish
+
+
+def test_rankings_page_links_its_csv_and_json_twins(demo_client: TestClient) -> None:
+    text = demo_client.get("/rankings?metric=wait_median&period=2025").text
+    assert 'href="/rankings.csv?metric=wait_median&amp;period=2025"' in text
+    assert 'href="/api/v1/rankings?metric=wait_median&amp;period=2025"' in text
+
+
+def test_front_page_shows_the_biggest_movers(demo_client: TestClient) -> None:
+    text = demo_client.get("/").text
+    assert 'id="movers-heading"' in text
+    assert "▲" in text or "▼" in text
+
+
+def test_merged_company_slug_redirects_permanently(
+    demo_client: TestClient, database: Database
+) -> None:
+    from sqlalchemy import select
+
+    from app.models import Company, CompanyRedirect
+
+    with database.write() as session:
+        company = session.scalars(select(Company).where(Company.slug == "sagobanken")).one()
+        session.add(CompanyRedirect(old_slug="gamla-sagobanken", company_id=company.id))
+    response = demo_client.get("/companies/gamla-sagobanken?lang=en", follow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["location"] == "/companies/sagobanken?lang=en"
