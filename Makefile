@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint check-python
+.PHONY: run test lint check-python browser-deps
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Shamelist needs Python 3.11 or newer")'
@@ -31,6 +31,23 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The browser test (tests/browser) drives Debian's Chromium. Installed here when
+# missing and we are root; otherwise the test skips locally and fails in CI.
+CHROMIUM := /usr/bin/chromium
+
+browser-deps:
+	@if [ -x $(CHROMIUM) ]; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+		apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	else \
+		echo "NOTE: $(CHROMIUM) is missing and cannot be installed here (needs root and apt-get)."; \
+		echo "      The browser test will be skipped (it fails when CI is set)."; \
+		echo "      To run it: sudo apt-get install --no-install-recommends chromium"; \
+	fi
+
 # SQLite always; PostgreSQL too when SHAMELIST_TEST_DATABASE_URL names one.
-test: lint
+test: lint browser-deps
 	$(BIN)/pytest

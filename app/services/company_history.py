@@ -106,6 +106,8 @@ class SourceSummary:
     name: str
     url: str | None
     batches: int
+    terms: str | None = None  # declared by a scraper's module
+    cadence: str | None = None
 
 
 def _source_metric(metric: str) -> str:
@@ -337,14 +339,19 @@ def sector_slugs(session: Session) -> list[tuple[str, str]]:
 
 def sources_with_batches(session: Session) -> list[SourceSummary]:
     query = (
-        select(Source.slug, Source.name, Source.url, func.count(ImportBatch.id))
+        select(
+            Source.slug,
+            Source.name,
+            Source.url,
+            func.count(ImportBatch.id),
+            Source.terms,
+            Source.cadence,
+        )
         .outerjoin(ImportBatch, ImportBatch.source_id == Source.id)
-        .group_by(Source.id, Source.slug, Source.name, Source.url)
+        .group_by(Source.id, Source.slug, Source.name, Source.url, Source.terms, Source.cadence)
         .order_by(Source.slug)
     )
-    return [
-        SourceSummary(slug, name, url, count) for slug, name, url, count in session.execute(query)
-    ]
+    return [SourceSummary(*row) for row in session.execute(query)]
 
 
 __all__ = [

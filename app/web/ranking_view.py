@@ -18,7 +18,8 @@ MOVERS = 5
 
 @dataclass(frozen=True)
 class Change:
-    """A rank's change against the period before: direction ``up``, ``down``, ``same`` or ``new``.
+    """A rank's change against the period before: ``up``, ``down``, ``same``, ``new``, or
+    ``none`` when nobody was ranked the period before.
 
     ``up`` means higher on the shame list (a smaller rank number: worse).
     """
@@ -73,8 +74,14 @@ def _sparks(session: Session, ranking: Ranking) -> dict[int, list[Decimal | None
 
 def ranking_rows(session: Session, ranking: Ranking) -> list[Row]:
     sparks = _sparks(session, ranking)
+    # With nobody ranked the period before there is nothing to compare: no "new" stars.
+    compared = any(row.previous_rank is not None for row in ranking.rows)
     return [
-        Row(row, rank_change(row), sparkline(sparks.get(row.company_id, [])))
+        Row(
+            row,
+            rank_change(row) if compared else Change("none", 0),
+            sparkline(sparks.get(row.company_id, [])),
+        )
         for row in ranking.rows
     ]
 

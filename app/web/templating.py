@@ -36,7 +36,6 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.environment.globals["fmt"] = format_value
 
     def translations(self, language: str) -> gettext.GNUTranslations:
         return self.catalogs.get(language, self.catalogs[DEFAULT_LANGUAGE])
@@ -54,6 +53,7 @@ class Templates:
             "_": translations.gettext,
             "gettext": translations.gettext,
             "ngettext": translations.ngettext,
+            "fmt": lambda metric, value: _local_number(format_value(metric, value), page.language),
             "metric_name": lambda metric: metric_doc(metric, page.language)["name"],
             "metric_doc": lambda metric: metric_doc(metric, page.language),
             "all_metrics": METRICS,
@@ -62,6 +62,11 @@ class Templates:
         }
         html = self.environment.get_template(name).render(values)
         return HTMLResponse(html, status_code=status_code)
+
+
+def _local_number(text: str, language: str) -> str:
+    """Swedish readers write a decimal comma; the CSV and JSON keep the contract's point."""
+    return text.replace(".", ",") if language == "sv" else text
 
 
 class PageContext:

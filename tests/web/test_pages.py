@@ -133,3 +133,13 @@ def test_merged_company_slug_redirects_permanently(
     response = demo_client.get("/companies/gamla-sagobanken?lang=en", follow_redirects=False)
     assert response.status_code == 301
     assert response.headers["location"] == "/companies/sagobanken?lang=en"
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    for path in ("/", "/rankings.csv", "/healthz", "/methodology"):
+        head = client.head(path)
+        get = client.get(path)
+        assert head.status_code == get.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-type"] == get.headers["content-type"]
+        assert "content-security-policy" in head.headers
