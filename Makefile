@@ -23,6 +23,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/shamelist db upgrade
 	$(BIN)/shamelist demo --if-empty
+	$(BIN)/shamelist scrape --list > /dev/null
 	$(BIN)/shamelist serve --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.installed-dev

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import IO, Annotated, Any, NoReturn
 
@@ -217,7 +218,20 @@ def company_merge(
     typer.echo(f"{from_slug} is merged into {target_slug}")
 
 
+def _load_plugins() -> None:
+    """Commands other packages add (the scrapers' ``scrape``), found by entry point so
+    that this package never imports them."""
+    for entry in entry_points(group="shamelist.commands"):
+        try:
+            register = entry.load()
+        except Exception as error:  # a broken plugin must not take the other commands down
+            typer.echo(f"warning: the {entry.name!r} commands are unavailable: {error}", err=True)
+            continue
+        register(cli, _database)
+
+
 def main() -> None:
+    _load_plugins()
     try:
         cli()
     except KeyboardInterrupt:

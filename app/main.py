@@ -7,14 +7,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api import health, imports, read
 from app.config import Settings
 from app.db import Database
 from app.web import downloads, pages
+from app.web.errors import error_page, wants_html
+from app.web.head import HeadAsGetMiddleware
+from app.web.security import SECURITY_HEADERS, SecurityHeadersMiddleware
+from app.web.templating import STATIC_DIR, Templates
 
 logger = logging.getLogger("shamelist")
 
@@ -33,9 +40,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             database.dispose()
 
-    app = FastAPI(title=settings.site_name, version="1", lifespan=lifespan)
+    # FastAPI's own /docs loads Swagger UI from a CDN with inline script, which our
+    # Content-Security-Policy forbids; app.web.pages serves a /docs page instead.
+    app = FastAPI(
+        title=settings.site_name, version="1", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.settings = settings
+    app.state.templates = Templates(settings)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(imports.router)
+    app.include_router(imports.snapshots_router)
     app.include_router(read.router)
     app.include_router(health.router)
     app.include_router(downloads.router)
@@ -45,8 +61,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if wants_html(request) and error.status_code in (404, 405, 422):
+            return error_page(request, error.status_code, None)
+        return await http_exception_handler(request, error)
+
     @app.exception_handler(RequestValidationError)
-    async def _bad_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _bad_request(request: Request, error: RequestValidationError) -> Response:
+        if wants_html(request):
+            return error_page(request, 422, None)
         errors = [
             {"line": 0, "column": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
             for e in error.errors()
@@ -65,4 +89,9 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
         logger.exception("unexpected error", exc_info=error)
-        return JSONResponse({"detail": "something went wrong on our side"}, status_code=500)
+        # This handler runs outside the middleware stack: add the security headers here.
+        return JSONResponse(
+            {"detail": "something went wrong on our side"},
+            status_code=500,
+            headers=SECURITY_HEADERS,
+        )

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from app.names import clean_display_name, parse_org_number
+from app.names import normalize_company_name as normalize_company_name  # part of the contract
 from app.periods import Period
 
 KINDS = ("companies", "complaints", "waits", "customers")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from app.api.body import receive_body
 from app.db import Database
@@ -14,10 +15,11 @@ from app.deps import DatabaseDep, ReadSessionDep, SettingsDep
 from app.imports import run_import
 from app.models import ApiToken
 from app.schemas import KINDS
-from app.services.ingest import ImportRequest, get_batch_report
+from app.services.ingest import ImportRequest, get_batch_report, snapshot_content
 from app.services.tokens import authenticate
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
+snapshots_router = APIRouter(prefix="/api/v1/snapshots", tags=["imports"])
 MAX_KEY_LENGTH = 200
 
 
@@ -76,6 +78,24 @@ async def create_import(
 
 def _unprocessable(message: str) -> JSONResponse:
     return JSONResponse({"detail": message, "errors": []}, status_code=422)
+
+
+@snapshots_router.get("/{sha256}")
+def snapshot_bytes(
+    sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")], session: ReadSessionDep
+) -> Response:
+    """The exact bytes a scraper fetched, as evidence: always a download, never rendered."""
+    found = snapshot_content(session, sha256)
+    if found is None:
+        raise HTTPException(404, detail=f"there is no snapshot {sha256}")
+    info, body = found
+    headers = {
+        "Content-Disposition": f'attachment; filename="{sha256}"',
+        "X-Snapshot-Url": quote(info.url, safe=":/?&=%#"),
+        "X-Snapshot-Content-Type": info.content_type.encode("ascii", "replace").decode(),
+        "X-Snapshot-Fetched-At": info.fetched_at.isoformat(),
+    }
+    return Response(body, media_type="application/octet-stream", headers=headers)
 
 
 @router.get("/{batch_id}")

@@ -10,11 +10,12 @@ from app.models.figures import (
     WaitHistogram,
     WaitMeasurement,
 )
-from app.models.sources import ApiToken, ImportBatch, Source
+from app.models.sources import ApiToken, BatchSnapshot, ImportBatch, RawSnapshot, Source
 
 __all__ = [
     "ApiToken",
     "Base",
+    "BatchSnapshot",
     "Company",
     "CompanyAlias",
     "CompanyRedirect",
@@ -23,6 +24,7 @@ __all__ = [
     "CustomerCount",
     "CustomerCountHistory",
     "ImportBatch",
+    "RawSnapshot",
     "Sector",
     "Source",
     "WaitHistogram",

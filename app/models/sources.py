@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, BigIntId, IdMixin, UTCDateTime, utcnow
@@ -16,6 +16,9 @@ class Source(IdMixin, Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(500))
+    # Declared in code by a scraper's module; empty for partners' import sources.
+    terms: Mapped[str | None] = mapped_column(Text)
+    cadence: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -53,6 +56,9 @@ class ImportBatch(IdMixin, Base):
     origin: Mapped[str] = mapped_column(String(16))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     body_sha256: Mapped[str] = mapped_column(String(64))
+    # committed (published); quarantined (a scraper's result failed its expectations) and
+    # held (a suspicious improvement awaiting review) publish nothing; approved: a held
+    # batch that a person released, whose rows a new committed batch carries.
     status: Mapped[str] = mapped_column(String(16))
     rows: Mapped[int] = mapped_column(default=0)
     inserted: Mapped[int] = mapped_column(default=0)
@@ -66,3 +72,30 @@ class ImportBatch(IdMixin, Base):
 
 
 Index("ix_import_batches_body_sha256", ImportBatch.body_sha256)
+
+
+class RawSnapshot(IdMixin, Base):
+    """The exact bytes of a fetched page or given file, stored once by their SHA-256."""
+
+    __tablename__ = "raw_snapshots"
+
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(String(1000))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[int]
+    content_type: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int]
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BatchSnapshot(Base):
+    """Which raw snapshots a batch was parsed from."""
+
+    __tablename__ = "batch_snapshots"
+
+    batch_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    snapshot_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("raw_snapshots.id"), primary_key=True, index=True
+    )

@@ -23,6 +23,7 @@ from app.schemas import KINDS, FieldError, Record, parse_row
 from app.services.ingest.companies import CompanyHandler
 from app.services.ingest.context import BatchContext, RowError
 from app.services.ingest.reader import CellRow, HeaderError, UnreadableBody, read_csv, read_json
+from app.services.ingest.snapshots import batch_snapshots, link_snapshots
 from app.services.ingest.values import COMPLAINTS, CUSTOMERS, ValueHandler
 from app.services.ingest.waits import WaitHandler
 
@@ -54,6 +55,9 @@ class ImportRequest:
     # Known up front when an idempotency key has to be checked before reading.
     body_sha256: str | None = None
     dry_run: bool = False
+    # A scraper's batch: the raw snapshots it was parsed from and what stands behind its rows.
+    snapshot_ids: list[int] = field(default_factory=list)
+    evidence: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -200,7 +204,13 @@ def _finish(ctx: BatchContext, request: ImportRequest, body_sha256: str) -> Impo
     batch.inserted, batch.updated, batch.unchanged = ctx.inserted, ctx.updated, ctx.unchanged
     batch.companies_created = len(ctx.created)
     batch.finished_at = utcnow()
+    if not request.dry_run:
+        link_snapshots(ctx.session, batch.id, request.snapshot_ids)
     report = batch_report(batch, ctx)
+    if request.snapshot_ids:
+        report["snapshots"] = [s.as_dict() for s in batch_snapshots(ctx.session, batch.id)]
+    if request.evidence:
+        report["evidence"] = request.evidence
     batch.report = json.dumps(report, ensure_ascii=False)
     ctx.session.flush()
     return ImportResult(batch.status, report=report)
@@ -229,7 +239,7 @@ def batch_report(batch: ImportBatch, ctx: BatchContext) -> dict[str, Any]:
 
 def get_batch_report(session: Session, batch_id: int) -> dict[str, Any] | None:
     batch = session.get(ImportBatch, batch_id)
-    if batch is None or batch.status != "committed":
+    if batch is None or batch.status in ("running", "dry_run"):
         return None
     report: dict[str, Any] = json.loads(batch.report)
     return report

@@ -1,0 +1,1 @@
+"""One module per source; see scrapers/base.py for what each declares."""

@@ -1,0 +1,217 @@
+"""Konsumentverket: complaint counts per company from a public-records answer (XLSX or CSV)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from app.schemas import ComplaintRecord, parse_row
+from scrapers.base import Document, DriftError, LastRun, ParseResult, ScrapeOptions
+from scrapers.sources import konsumentverket
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "konsumentverket"
+URL = "https://www.konsumentverket.se/"
+HEADER = ["Företag", "Organisationsnummer", "Period", "Ämne", "Antal anmälningar"]
+ROWS: list[list[object]] = [
+    ["Exempelbanken AB", "559900-0014", "2025", "Avgifter", 12],
+    ["Exempelbanken AB", "559900-0014", "2025", "Kundtjänst", 30],
+    ["Testtelefoni Sverige AB", "559900-0022", "2025-Q1", "Fakturor", 7],
+    ["Påhittade Paket AB", "559900-0030", "2025-03", "Leverans", 15],
+]
+
+
+def _parse(body: bytes) -> ParseResult:
+    document = Document(url="file:///tmp/answer", body=body)
+    return konsumentverket.parse([document], ScrapeOptions())
+
+
+def _fixture(name: str) -> ParseResult:
+    return _parse((FIXTURES / name).read_bytes())
+
+
+def _xlsx(header: list[object] | None, rows: list[list[object]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    if header is not None:
+        sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _row(company: str, org: str, period: str, value: int) -> dict[str, str]:
+    return {
+        "company": company,
+        "org_number": org,
+        "metric": "complaints",
+        "period": period,
+        "value": str(value),
+        "source_url": URL,
+    }
+
+
+def _drift(body: bytes) -> DriftError:
+    with pytest.raises(DriftError) as caught:
+        konsumentverket.check(_parse(body), None)
+    return caught.value
+
+
+def test_xlsx_topics_are_summed_per_company_and_period() -> None:
+    assert _fixture("anmalningar_2025.xlsx").rows == [
+        _row("Exempelbanken AB", "559900-0014", "2025", 45),
+        _row("Testtelefoni Sverige AB", "559900-0022", "2025-Q1", 16),
+        _row("Testtelefoni Sverige AB", "559900-0022", "2025-Q2", 4),
+        # given once with its org number: the bare name is the same company
+        _row("Påhittade Paket AB", "559900-0030", "2025-03", 21),
+        _row("Påhittade Paket AB", "559900-0030", "2025-04", 3),
+        _row("Låtsaskraft Aktiebolag", "559900-0048", "2025-03", 0),
+    ]
+
+
+def test_xlsx_keeps_every_topic_row_as_evidence() -> None:
+    result = _fixture("anmalningar_2025.xlsx")
+    assert len(result.evidence) == 11  # the total row is no company
+    assert result.evidence[0] == {
+        "line": "4",
+        "company": "Exempelbanken AB",
+        "org_number": "559900-0014",
+        "period": "2025",
+        "topic": "Avgifter",
+        "count": "12",
+    }
+
+
+def test_utf8_csv_with_bom_commas_and_odd_header_spellings() -> None:
+    assert _fixture("anmalningar_2024_utf8.csv").rows == [
+        _row("Övningsbredband Ek. för.", "559900-0055", "2024", 13),
+        _row("Fiktivförsäkring AB (publ)", "", "2024-Q4", 1204),
+    ]
+
+
+def test_cp1252_csv_with_semicolons() -> None:
+    assert _fixture("anmalningar_2024_cp1252.csv").rows == [
+        _row("Provresor HB", "559900-0063", "2024-12", 15),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["anmalningar_2025.xlsx", "anmalningar_2024_utf8.csv", "anmalningar_2024_cp1252.csv"]
+)
+def test_every_row_is_accepted_by_the_import_contract(name: str) -> None:
+    result = _fixture(name)
+    konsumentverket.check(result, LastRun(rows=len(result.rows)))
+    for row in result.rows:
+        assert isinstance(parse_row("complaints", row), ComplaintRecord), row
+
+
+def test_a_web_address_on_the_document_becomes_the_source_url() -> None:
+    document = Document(url="https://example.org/answer.xlsx", body=_xlsx(HEADER, ROWS))
+    result = konsumentverket.parse([document], ScrapeOptions())
+    assert {row["source_url"] for row in result.rows} == {"https://example.org/answer.xlsx"}
+
+
+@pytest.mark.parametrize(
+    ("cell", "period"),
+    [
+        ("2025", "2025"),
+        (2025, "2025"),
+        ("2025-03", "2025-03"),
+        ("2025/3", "2025-03"),
+        ("Mars 2025", "2025-03"),
+        (datetime(2025, 3, 1), "2025-03"),
+        ("2025-Q1", "2025-Q1"),
+        ("2025 kvartal 2", "2025-Q2"),
+        ("2025 KV3", "2025-Q3"),
+        ("Q4 2024", "2024-Q4"),
+    ],
+)
+def test_period_spellings_are_normalised(cell: object, period: str) -> None:
+    rows = _parse(_xlsx(HEADER, [["Exempelbanken AB", "", cell, "Avgifter", 1]])).rows
+    assert rows[0]["period"] == period
+
+
+def test_fetch_says_the_source_is_read_from_a_file() -> None:
+    with pytest.raises(DriftError, match="read with --file"):
+        konsumentverket.fetch(object(), ScrapeOptions())  # type: ignore[arg-type]
+
+
+# --- Mutated files: each breaks one expectation, and the error names it.
+
+
+def test_a_renamed_count_column_is_drift() -> None:
+    header = ["Företag", "Organisationsnummer", "Period", "Ämne", "Inkomna ärenden"]
+    error = _drift(_xlsx(header, ROWS))
+    assert error.expectation == "columns present"
+    assert "inkomna ärenden" in error.detail
+
+
+def test_an_empty_sheet_is_drift() -> None:
+    assert _drift(_xlsx(None, [])).expectation == "file not empty"
+
+
+def test_an_empty_csv_is_drift() -> None:
+    assert _drift(b"").expectation == "file not empty"
+
+
+def test_a_header_without_data_rows_is_drift() -> None:
+    assert _drift(_xlsx(HEADER, [])).expectation == "row count"
+
+
+def test_text_where_a_count_was_is_drift() -> None:
+    rows = [*ROWS, ["Låtsaskraft Aktiebolag", "559900-0048", "2025", "Elavtal", "färre än 5"]]
+    error = _drift(_xlsx(HEADER, rows))
+    assert error.expectation == "count is a number"
+    assert "line 6" in error.detail
+
+
+def test_a_share_instead_of_a_count_is_drift() -> None:
+    header = ["Företag", "Organisationsnummer", "Period", "Ämne", "Andel anmälningar (%)"]
+    assert _drift(_xlsx(header, ROWS)).expectation == "count unit"
+
+
+def test_a_decimal_count_is_drift() -> None:
+    rows = [["Exempelbanken AB", "559900-0014", "2025", "Avgifter", 12.5]]
+    assert _drift(_xlsx(HEADER, rows)).expectation == "count is a number"
+
+
+def test_a_changed_period_format_is_drift() -> None:
+    rows = [["Exempelbanken AB", "559900-0014", "1/2025", "Avgifter", 12]]
+    assert _drift(_xlsx(HEADER, rows)).expectation == "period format"
+
+
+def test_shifted_columns_put_a_count_in_the_org_number_and_are_drift() -> None:
+    rows = [["Exempelbanken AB", 12, "2025", "Avgifter", 12]]
+    assert _drift(_xlsx(HEADER, rows)).expectation == "org number format"
+
+
+def test_a_column_named_twice_is_drift() -> None:
+    header = ["Företag", "Organisationsnummer", "Period", "Antal", "Antal anmälningar"]
+    assert _drift(_xlsx(header, ROWS)).expectation == "columns unambiguous"
+
+
+def test_half_the_rows_gone_is_drift() -> None:
+    full = _fixture("anmalningar_2025.xlsx")
+    half = _parse(_xlsx(HEADER, ROWS[:2]))
+    with pytest.raises(DriftError) as caught:
+        konsumentverket.check(half, LastRun(rows=len(full.rows)))
+    assert caught.value.expectation == "row count"
+
+
+def test_an_implausibly_large_count_is_drift() -> None:
+    rows = [["Exempelbanken AB", "559900-0014", "2025", "Avgifter", 10_000_000]]
+    assert _drift(_xlsx(HEADER, rows)).expectation == "counts plausible"
+
+
+def test_a_file_in_neither_utf8_nor_cp1252_is_drift() -> None:
+    body = "Företag;Period;Antal\nExempelbanken AB;2025;3\n".encode("cp1252") + b"\x81\x8d"
+    assert _drift(body).expectation == "text encoding"
+
+
+def test_an_old_xls_workbook_is_drift() -> None:
+    assert _drift(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)).expectation == "file format"
