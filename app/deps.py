@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -31,3 +31,19 @@ def read_session(database: Annotated[Database, Depends(get_database)]) -> Iterat
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ReadSessionDep = Annotated[Session, Depends(read_session)]
+
+
+QueryText = Annotated[str | None, Query(max_length=200)]
+
+
+def ranking_params(
+    metric: QueryText = None,
+    period: QueryText = None,
+    sector: QueryText = None,
+    channel: QueryText = None,
+) -> dict[str, str | None]:
+    """The ranking query as the URL gave it; every view of a ranking takes the same words."""
+    return {"metric": metric, "period": period, "sector": sector, "channel": channel}
+
+
+RankingParamsDep = Annotated[dict[str, str | None], Depends(ranking_params)]

@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import migrate
@@ -30,28 +31,41 @@ BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 TABLES = ", ".join(table.name for table in Base.metadata.sorted_tables)
 
 
-def reset_postgres_schema(url: str) -> None:
-    database = Database.from_url(url)
-    with database.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    database.dispose()
+@contextmanager
+def scratch_postgres_database(suffix: str) -> Iterator[str]:
+    """A new, empty database beside the one SHAMELIST_TEST_DATABASE_URL names, dropped
+    afterwards, so that test runs sharing one server (two CI jobs, a developer and
+    CI) never empty each other's tables."""
+    name = f"{make_url(POSTGRES_URL).database}_{suffix}_{os.getpid()}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The migrated template database of one backend: a SQLite file or the PostgreSQL URL."""
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The migrated template database of one backend: a SQLite file or a PostgreSQL URL."""
     if request.param == "sqlite":
         template = tmp_path_factory.mktemp("template") / "template.db"
         database = Database.from_url(f"sqlite:///{template}")
         migrate.upgrade(database.engine)
         database.dispose()
-        return str(template)
-    reset_postgres_schema(POSTGRES_URL)
-    database = Database.from_url(POSTGRES_URL)
-    migrate.upgrade(database.engine)
-    database.dispose()
-    return POSTGRES_URL
+        yield str(template)
+        return
+    with scratch_postgres_database("suite") as url:
+        database = Database.from_url(url)
+        migrate.upgrade(database.engine)
+        database.dispose()
+        yield url
 
 
 @pytest.fixture

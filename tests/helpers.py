@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -34,3 +37,16 @@ def row_counts(database: Database) -> dict[str, int]:
             if table.name not in ("api_tokens", "sources"):
                 counts[table.name] = session.scalar(select(func.count()).select_from(table)) or 0
     return counts
+
+
+def shamelist(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the ``shamelist`` command as a user would, against ``database_url``."""
+    env = {**os.environ, "SHAMELIST_DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,19 +10,7 @@ from sqlalchemy import select
 
 from app.db import Database
 from app.models import ApiToken, Company, CompanyAlias, ComplaintCount
-from tests.helpers import row_counts
-
-
-def shamelist(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SHAMELIST_DATABASE_URL": database_url}
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+from tests.helpers import row_counts, shamelist
 
 
 def test_token_create_prints_the_token_alone_on_the_last_line(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.db import Database
-from tests.helpers import row_counts
+from tests.helpers import row_counts, shamelist
 
 ROWS = 60_000
 
@@ -70,9 +70,7 @@ def test_import_killed_mid_way_leaves_no_partial_batch(
         process = _start_import(database_url, path)
         _kill_mid_way(process, path, rng.uniform(0.3, 0.8))
         assert row_counts(database) == empty
-    env = {**os.environ, "SHAMELIST_DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "app", "import", "waits", str(path), "--source", "killed"]
-    finished = subprocess.run(command, env=env, capture_output=True, timeout=300, check=False)
+    finished = shamelist(database_url, "import", "waits", str(path), "--source", "killed")
     assert finished.returncode == 0, finished.stderr
     counts = row_counts(database)
     assert counts["wait_measurements"] == ROWS

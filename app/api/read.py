@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from app.deps import ReadSessionDep
+from app.deps import RankingParamsDep, ReadSessionDep
 from app.models import Company
 from app.services.companies import aliases_of, company_by_slug
 from app.services.company_history import company_history, raw_counts, sector_of, yearly_ranks
@@ -61,16 +61,10 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
 
 
 @router.get("/rankings")
-def rankings_json(
-    session: ReadSessionDep,
-    metric: Annotated[str | None, Query()] = None,
-    period: Annotated[str | None, Query()] = None,
-    sector: Annotated[str | None, Query()] = None,
-    channel: Annotated[str | None, Query()] = None,
-) -> JSONResponse:
+def rankings_json(session: ReadSessionDep, params: RankingParamsDep) -> JSONResponse:
     """A ranking exactly as on /rankings: worst first, equal values share a rank."""
     try:
-        query = parse_ranking_query(metric, period, sector, channel)
+        query = parse_ranking_query(**params)
         ranking = build_ranking(session, query)
     except RankingQueryError as error:
         raise HTTPException(422, detail=str(error)) from None

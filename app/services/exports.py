@@ -225,89 +225,68 @@ def company_rows(session: Session, company: CompanyRef) -> Iterator[Row]:
     that no query has to give a bare NULL a type.
     """
     head = (company.name, company.slug, company.org_number)
-    cid = company.id
+    yield from _complaint_points(session, head, company.id, ComplaintCount, "current")
+    yield from _complaint_points(session, head, company.id, ComplaintCountHistory, "replaced")
+    yield from _customer_points(session, head, company.id, CustomerCount, "current")
+    yield from _customer_points(session, head, company.id, CustomerCountHistory, "replaced")
+    yield from _wait_points(session, head, company.id)
 
-    current = ComplaintCount
-    query: Executable = (
-        select(
-            current.metric,
-            current.period,
-            current.value,
-            Source.slug,
-            current.batch_id,
-            current.source_url,
-            current.recorded_at,
-        )
-        .join(Source, Source.id == current.source_id)
-        .where(current.company_id == cid)
-        .order_by(current.metric, current.period, current.id)
-    )
-    for metric, period, value, source, batch, url, recorded in _stream(session, query):
-        yield (
-            *(*head, "complaints", "current", metric, period, None, None, None, value, None),
-            *(None, source, batch, url, recorded, None),
-        )
 
-    old = ComplaintCountHistory
+def _replaced_by(model: Any, status: str) -> list[Any]:
+    """The replacing batch's column for history tables; current rows add None in Python."""
+    return [model.replaced_by_batch_id] if status == "replaced" else []
+
+
+def _complaint_points(
+    session: Session, head: Row, cid: int, model: Any, status: str
+) -> Iterator[Row]:
     query = (
         select(
-            old.metric,
-            old.period,
-            old.value,
+            model.metric,
+            model.period,
+            model.value,
             Source.slug,
-            old.batch_id,
-            old.source_url,
-            old.recorded_at,
-            old.replaced_by_batch_id,
+            model.batch_id,
+            model.source_url,
+            model.recorded_at,
+            *_replaced_by(model, status),
         )
-        .join(Source, Source.id == old.source_id)
-        .where(old.company_id == cid)
-        .order_by(old.metric, old.period, old.recorded_at, old.id)
+        .join(Source, Source.id == model.source_id)
+        .where(model.company_id == cid)
+        .order_by(model.metric, model.period, model.recorded_at, model.id)
     )
-    for metric, period, value, source, batch, url, recorded, replaced_by in _stream(session, query):
+    for metric, period, value, source, batch, url, recorded, *replaced in _stream(session, query):
         yield (
-            *(*head, "complaints", "replaced", metric, period, None, None, None, value, None),
-            *(None, source, batch, url, recorded, replaced_by),
+            *(*head, "complaints", status, metric, period, None, None, None, value, None),
+            *(None, source, batch, url, recorded, replaced[0] if replaced else None),
         )
 
+
+def _customer_points(
+    session: Session, head: Row, cid: int, model: Any, status: str
+) -> Iterator[Row]:
     query = (
         select(
-            CustomerCount.year,
-            CustomerCount.customers,
+            model.year,
+            model.customers,
             Source.slug,
-            CustomerCount.batch_id,
-            CustomerCount.recorded_at,
+            model.batch_id,
+            model.recorded_at,
+            *_replaced_by(model, status),
         )
-        .join(Source, Source.id == CustomerCount.source_id)
-        .where(CustomerCount.company_id == cid)
-        .order_by(CustomerCount.year, CustomerCount.id)
+        .join(Source, Source.id == model.source_id)
+        .where(model.company_id == cid)
+        .order_by(model.year, model.recorded_at, model.id)
     )
-    for year, customers, source, batch, recorded in _stream(session, query):
+    for year, customers, source, batch, recorded, *replaced in _stream(session, query):
         yield (
-            *(*head, "customers", "current", "customers", str(year), None, None, None),
-            *(customers, None, None, source, batch, None, recorded, None),
+            *(*head, "customers", status, "customers", str(year), None, None, None),
+            *(customers, None, None, source, batch, None, recorded),
+            replaced[0] if replaced else None,
         )
 
-    old_customers = CustomerCountHistory
-    query = (
-        select(
-            old_customers.year,
-            old_customers.customers,
-            Source.slug,
-            old_customers.batch_id,
-            old_customers.recorded_at,
-            old_customers.replaced_by_batch_id,
-        )
-        .join(Source, Source.id == old_customers.source_id)
-        .where(old_customers.company_id == cid)
-        .order_by(old_customers.year, old_customers.recorded_at, old_customers.id)
-    )
-    for year, customers, source, batch, recorded, replaced_by in _stream(session, query):
-        yield (
-            *(*head, "customers", "replaced", "customers", str(year), None, None, None),
-            *(customers, None, None, source, batch, None, recorded, replaced_by),
-        )
 
+def _wait_points(session: Session, head: Row, cid: int) -> Iterator[Row]:
     wait = WaitMeasurement
     query = (
         select(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import Database
-from app.deps import DatabaseDep, ReadSessionDep, SettingsDep
+from app.deps import DatabaseDep, RankingParamsDep, ReadSessionDep, SettingsDep
 from app.services import exports
 from app.services.companies import company_by_slug
 from app.services.rankings import RankingQueryError, build_ranking, parse_ranking_query
@@ -94,17 +94,14 @@ def rankings_csv(
     request: Request,
     session: ReadSessionDep,
     settings: SettingsDep,
-    metric: str | None = None,
-    period: str | None = None,
-    sector: str | None = None,
-    channel: str | None = None,
+    params: RankingParamsDep,
     dialect: str | None = None,
 ) -> Response:
     # A ranking is one row per company and is built whole by the service anyway;
     # building it here lets a bad query answer 422 before the body starts.
     try:
         parsed_dialect = parse_dialect(dialect)
-        query = parse_ranking_query(metric=metric, period=period, sector=sector, channel=channel)
+        query = parse_ranking_query(**params)
         ranking = build_ranking(session, query)
     except (RankingQueryError, UnknownDialectError) as error:
         return _bad_query(str(error))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import importlib
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.deps import ReadSessionDep
+from app.deps import QueryText, RankingParamsDep, ReadSessionDep
 from app.services.company_history import sector_slugs, sources_with_batches
 from app.services.rankings import RankingQueryError, build_ranking, parse_ranking_query
 from app.services.search import search_companies
@@ -20,7 +20,6 @@ from app.web.templating import get_templates
 
 router = APIRouter(include_in_schema=False)
 router.include_router(company.router)
-OptionalText = Annotated[str | None, Query(max_length=200)]
 
 
 def _ranking_context(session: ReadSessionDep, params: dict[str, str | None]) -> dict[str, Any]:
@@ -52,33 +51,19 @@ def _ranking_page(
 
 
 @router.get("/", response_class=HTMLResponse)
-def front_page(
-    request: Request,
-    session: ReadSessionDep,
-    metric: OptionalText = None,
-    period: OptionalText = None,
-    sector: OptionalText = None,
-    channel: OptionalText = None,
-) -> HTMLResponse:
-    params = {"metric": metric, "period": period, "sector": sector, "channel": channel}
+def front_page(request: Request, session: ReadSessionDep, params: RankingParamsDep) -> HTMLResponse:
     return _ranking_page(request, session, "front.html", params)
 
 
 @router.get("/rankings", response_class=HTMLResponse)
 def rankings_page(
-    request: Request,
-    session: ReadSessionDep,
-    metric: OptionalText = None,
-    period: OptionalText = None,
-    sector: OptionalText = None,
-    channel: OptionalText = None,
+    request: Request, session: ReadSessionDep, params: RankingParamsDep
 ) -> HTMLResponse:
-    params = {"metric": metric, "period": period, "sector": sector, "channel": channel}
     return _ranking_page(request, session, "rankings.html", params)
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, session: ReadSessionDep, q: OptionalText = None) -> HTMLResponse:
+def search_page(request: Request, session: ReadSessionDep, q: QueryText = None) -> HTMLResponse:
     hits = search_companies(session, q or "", limit=50)
     return get_templates(request).render(request, "search.html", {"q": q or "", "hits": hits})
 

@@ -3,9 +3,6 @@ one ingest path into the database, then back from a published figure to its byte
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ from scrapers.http import PoliteClient
 from scrapers.registry import load_source
 from scrapers.runner import approve_held_batch, run_source
 from scrapers.settings import ScraperSettings
+from tests.helpers import shamelist
 from tests.scrapers.conftest import LocalServer, Reply
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -77,15 +75,7 @@ def test_a_mutated_page_is_quarantined_by_the_command(
     page = (FIXTURES / "skamlistan" / "article.html").read_text(encoding="utf-8")
     broken = tmp_path / "article.html"
     broken.write_text(page.replace("Antal anmälningar", "Antal klagomål"), encoding="utf-8")
-    env = {**os.environ, "SHAMELIST_DATABASE_URL": database_url}
-    done = subprocess.run(
-        [sys.executable, "-m", "app", "scrape", "skamlistan", "--file", str(broken)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = shamelist(database_url, "scrape", "skamlistan", "--file", str(broken))
     assert done.returncode == 1
     assert "quarantined" in done.stderr
     assert "columns present" in done.stderr
@@ -174,22 +164,10 @@ def test_bolagsverket_only_known_fills_in_known_companies(
     assert outcome.report["companies_created"] == []
 
 
-def _shamelist(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SHAMELIST_DATABASE_URL": database_url}
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_scrape_list_records_every_source_for_the_sources_page(
     database_url: str, client: TestClient
 ) -> None:
-    done = _shamelist(database_url, "scrape", "--list")
+    done = shamelist(database_url, "scrape", "--list")
     assert done.returncode == 0, done.stderr
     slugs = [line.split("\t")[0] for line in done.stdout.splitlines()]
     assert slugs == ["skamlistan", "svarta-listan", "konsumentverket", "bolagsverket", "wait-pages"]
@@ -208,6 +186,6 @@ def test_scrape_list_records_every_source_for_the_sources_page(
     ],
 )
 def test_scrape_usage_errors_say_what_to_do(database_url: str, args: tuple[str, ...]) -> None:
-    done = _shamelist(database_url, *args)
+    done = shamelist(database_url, *args)
     assert done.returncode != 0
     assert done.stderr.startswith("error:")
