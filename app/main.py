@@ -19,7 +19,7 @@ from app.config import Settings
 from app.db import Database
 from app.web import downloads, pages
 from app.web.errors import error_page, wants_html
-from app.web.head import HeadAsGetMiddleware
+from app.web.request_guards import HeadAsGetMiddleware, RejectNulMiddleware
 from app.web.security import SECURITY_HEADERS, SecurityHeadersMiddleware
 from app.web.templating import STATIC_DIR, Templates
 
@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.templates = Templates(settings)
+    # Added inside out: the last one added sees the request first.
+    app.add_middleware(RejectNulMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
