@@ -40,6 +40,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 _SECTOR = re.compile(r"^[a-z0-9-]+$")
 _INTEGER = re.compile(r"^[0-9]+$")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def check_columns(kind: str, header: list[str]) -> list[FieldError]:
 
 def _storable(text: str) -> bool:
     """False for text no database should be asked to keep: NUL, lone surrogates."""
-    return "\x00" not in text and not any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _UNSTORABLE.search(text) is None
 
 
 class _Fields:

@@ -37,13 +37,14 @@ def apply_histogram_deltas(session: Session, deltas: Counter[HistogramKey]) -> N
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for start in range(0, len(changes), 1000):
-        statement = insert(WaitHistogram).values(changes[start : start + 1000])
-        statement = statement.on_conflict_do_update(
-            index_elements=["company_id", "month", "channel", "outcome", "wait_seconds"],
-            set_={"n": WaitHistogram.n + statement.excluded.n},
-        )
-        session.execute(statement)
+    table = WaitHistogram.metadata.tables[WaitHistogram.__tablename__]
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["company_id", "month", "channel", "outcome", "wait_seconds"],
+        set_={"n": table.c.n + statement.excluded.n},
+    )
+    # One statement compiled once and run for every cell (executemany).
+    session.execute(statement, changes)
     if any(change["n"] < 0 for change in changes):
         session.execute(delete(WaitHistogram).where(WaitHistogram.n <= 0))
 

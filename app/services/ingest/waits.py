@@ -35,6 +35,7 @@ class _Row:
 
 
 _COMPARED = tuple(f.name for f in fields(_Row))
+_TABLE = WaitMeasurement.metadata.tables[WaitMeasurement.__tablename__]
 
 
 def _key(row: _Row) -> tuple[Any, ...]:
@@ -70,7 +71,8 @@ class WaitHandler:
                 deltas[histogram_key(row)] += 1
                 ctx.count("updated")
         if inserts:
-            ctx.session.execute(insert(WaitMeasurement), inserts)
+            # Core executemany: compiled once, without the ORM's per-row bookkeeping.
+            ctx.session.execute(insert(_TABLE), inserts)
         apply_histogram_deltas(ctx.session, deltas)
 
     def _row(self, ctx: BatchContext, record: WaitRecord) -> _Row:
