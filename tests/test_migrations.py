@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from app import migrate
 from app.db import Database
@@ -50,3 +50,37 @@ def test_migration_files_have_dated_names() -> None:
     assert versions
     for path in versions:
         assert re.match(r"^\d{4}-\d{2}-\d{2}-\d{4}_[a-z0-9_]+\.py$", path.name), path.name
+
+
+def test_month_counts_are_backfilled_from_existing_histograms(scratch_url: str) -> None:
+    database = Database.from_url(scratch_url)
+    try:
+        migrate.upgrade(database.engine, "a8414bf1afe8")  # before wait_month_counts
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO companies (id, slug, name, normalized_name, verified, created_at)"
+                    " VALUES (1, 'x', 'X AB', 'x', false, '2025-01-01 00:00:00')"
+                )
+            )
+            for outcome, wait, n in (
+                ("answered", 100, 3),
+                ("answered", 200, 2),
+                ("abandoned", 50, 1),
+                ("announced", 600, 4),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO wait_histograms (company_id, month, channel, outcome, wait_seconds, n)"
+                        " VALUES (1, '2025-03', 'phone', :outcome, :wait, :n)"
+                    ),
+                    {"outcome": outcome, "wait": wait, "n": n},
+                )
+        migrate.upgrade(database.engine)
+        with database.engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT contacts, abandoned, slow, announced FROM wait_month_counts")
+            ).one()
+        assert tuple(row) == (6, 1, 3, 4)
+    finally:
+        database.dispose()

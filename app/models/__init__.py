@@ -9,6 +9,7 @@ from app.models.figures import (
     CustomerCountHistory,
     WaitHistogram,
     WaitMeasurement,
+    WaitMonthCount,
 )
 from app.models.sources import ApiToken, BatchSnapshot, ImportBatch, RawSnapshot, Source
 
@@ -29,4 +30,5 @@ __all__ = [
     "Source",
     "WaitHistogram",
     "WaitMeasurement",
+    "WaitMonthCount",
 ]

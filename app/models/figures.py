@@ -152,3 +152,23 @@ class WaitHistogram(Base):
 
 
 Index("ix_wait_histograms_month_channel", WaitHistogram.month, WaitHistogram.channel)
+
+
+class WaitMonthCount(Base):
+    """Contacts per company, Swedish month and channel: the share metrics read only this,
+    so their cost is companies x months whatever the number of measurements."""
+
+    __tablename__ = "wait_month_counts"
+
+    company_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    contacts: Mapped[int]  # answered + abandoned
+    abandoned: Mapped[int]
+    slow: Mapped[int]  # abandoned, or answered after more than 180 s
+    announced: Mapped[int]
+
+
+Index("ix_wait_month_counts_month_channel", WaitMonthCount.month, WaitMonthCount.channel)

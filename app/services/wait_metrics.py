@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from app.models import WaitHistogram
+from app.models import WaitHistogram, WaitMonthCount
 from app.periods import Period
 
 SLOW_SECONDS = 180
@@ -75,19 +75,20 @@ def share(part: int, whole: int) -> Decimal:
 def contact_counts(
     session: Session, period: Period, channel: str, company_ids: Iterable[int] | None
 ) -> dict[int, tuple[int, int, int]]:
-    """company -> (contacts, abandoned, not answered within 180 s) over the period."""
-    is_abandoned = WaitHistogram.outcome == "abandoned"
-    is_slow = is_abandoned | (WaitHistogram.wait_seconds > SLOW_SECONDS)
-    measured = WaitHistogram.outcome.in_(("answered", "abandoned"))
+    """company -> (contacts, abandoned, not answered within 180 s) over the period,
+    from the monthly counts: companies x months rows, whatever the measurements."""
+    conditions = [WaitMonthCount.month.in_(period.months()), WaitMonthCount.channel == channel]
+    if company_ids is not None:
+        conditions.append(WaitMonthCount.company_id.in_(list(company_ids)))
     query = (
         select(
-            WaitHistogram.company_id,
-            func.sum(WaitHistogram.n),
-            func.sum(case((is_abandoned, WaitHistogram.n), else_=0)),
-            func.sum(case((is_slow, WaitHistogram.n), else_=0)),
+            WaitMonthCount.company_id,
+            func.sum(WaitMonthCount.contacts),
+            func.sum(WaitMonthCount.abandoned),
+            func.sum(WaitMonthCount.slow),
         )
-        .where(measured, *_in_period(period, channel, company_ids))
-        .group_by(WaitHistogram.company_id)
+        .where(*conditions)
+        .group_by(WaitMonthCount.company_id)
     )
     return {
         company_id: (int(contacts), int(abandoned), int(slow))

@@ -1,4 +1,9 @@
-"""Keeps ``wait_histograms`` in step with ``wait_measurements``."""
+"""Keeps the wait aggregates in step with ``wait_measurements``.
+
+``wait_histograms`` (how many rows had each wait) gives exact medians;
+``wait_month_counts`` (contacts, abandoned, slow, announced per month) gives the
+shares. Both change by the same deltas, in the batch's own transaction.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.models import WaitHistogram, WaitMeasurement
+from app.models import WaitHistogram, WaitMeasurement, WaitMonthCount
+from app.services.wait_metrics import SLOW_SECONDS
 
 # (company_id, month, channel, outcome, wait_seconds)
 HistogramKey = tuple[int, str, str, str, int]
@@ -19,8 +25,49 @@ def histogram_key(row: Any) -> HistogramKey:
     return (row.company_id, row.local_month, row.channel, row.outcome, row.wait_seconds)
 
 
+def _upsert_add(
+    session: Session, model: Any, keys: list[str], counts: list[str], changes: list[dict[str, Any]]
+) -> None:
+    """Add ``counts`` of each change to its row (by ``keys``), creating rows as needed."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.metadata.tables[model.__tablename__]
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: table.c[name] + statement.excluded[name] for name in counts},
+    )
+    # One statement compiled once and run for every row (executemany).
+    session.execute(statement, changes)
+
+
+def _month_count_changes(deltas: Counter[HistogramKey]) -> list[dict[str, Any]]:
+    months: dict[tuple[int, str, str], dict[str, Any]] = {}
+    for (company_id, month, channel, outcome, wait), n in sorted(deltas.items()):
+        row = months.setdefault(
+            (company_id, month, channel),
+            {
+                "company_id": company_id,
+                "month": month,
+                "channel": channel,
+                "contacts": 0,
+                "abandoned": 0,
+                "slow": 0,
+                "announced": 0,
+            },
+        )
+        if outcome == "announced":
+            row["announced"] += n
+            continue
+        row["contacts"] += n
+        row["abandoned"] += n if outcome == "abandoned" else 0
+        row["slow"] += n if outcome == "abandoned" or wait > SLOW_SECONDS else 0
+    return list(months.values())
+
+
 def apply_histogram_deltas(session: Session, deltas: Counter[HistogramKey]) -> None:
-    """Add each delta to its histogram cell, creating cells as needed and dropping empty ones."""
+    """Add each delta to its histogram cell and to its month's counts, creating rows as
+    needed and dropping emptied ones."""
     changes: list[dict[str, Any]] = [
         {
             "company_id": k[0],
@@ -35,23 +82,21 @@ def apply_histogram_deltas(session: Session, deltas: Counter[HistogramKey]) -> N
     ]
     if not changes:
         return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = WaitHistogram.metadata.tables[WaitHistogram.__tablename__]
-    statement = insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["company_id", "month", "channel", "outcome", "wait_seconds"],
-        set_={"n": table.c.n + statement.excluded.n},
-    )
-    # One statement compiled once and run for every cell (executemany).
-    session.execute(statement, changes)
+    histogram_keys = ["company_id", "month", "channel", "outcome", "wait_seconds"]
+    _upsert_add(session, WaitHistogram, histogram_keys, ["n"], changes)
+    counts = ["contacts", "abandoned", "slow", "announced"]
+    month_keys = ["company_id", "month", "channel"]
+    _upsert_add(session, WaitMonthCount, month_keys, counts, _month_count_changes(deltas))
     if any(change["n"] < 0 for change in changes):
         session.execute(delete(WaitHistogram).where(WaitHistogram.n <= 0))
+        empty = (WaitMonthCount.contacts <= 0) & (WaitMonthCount.announced <= 0)
+        session.execute(delete(WaitMonthCount).where(empty))
 
 
 def rebuild_histograms(session: Session, company_ids: list[int]) -> None:
     """Recount the histograms of some companies from their measurements."""
     session.execute(delete(WaitHistogram).where(WaitHistogram.company_id.in_(company_ids)))
+    session.execute(delete(WaitMonthCount).where(WaitMonthCount.company_id.in_(company_ids)))
     rows = session.execute(
         select(
             WaitMeasurement.company_id,

@@ -1,0 +1,64 @@
+"""The wait aggregates always equal a recount from the measurements themselves."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from app.db import Database
+from app.models import WaitHistogram, WaitMonthCount
+from app.services.merge import merge_companies
+from app.services.waits_histogram import rebuild_histograms
+from tests.helpers import csv_body, post_csv
+
+HEADER = "company,measured_at,channel,wait_seconds,outcome,external_id"
+
+
+def _aggregates(database: Database) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with database.read() as session:
+        histograms = sorted(tuple(r) for r in session.execute(select(*WaitHistogram.__table__.c)))
+        counts = sorted(tuple(r) for r in session.execute(select(*WaitMonthCount.__table__.c)))
+    return histograms, counts
+
+
+def _recounted(database: Database) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with database.write_sessions() as session:
+        ids = [row[0] for row in session.execute(select(WaitMonthCount.company_id).distinct())]
+        rebuild_histograms(session, ids)
+        session.flush()
+        histograms = sorted(tuple(r) for r in session.execute(select(*WaitHistogram.__table__.c)))
+        counts = sorted(tuple(r) for r in session.execute(select(*WaitMonthCount.__table__.c)))
+        session.rollback()
+    return histograms, counts
+
+
+def test_aggregates_follow_inserts_updates_and_merges(
+    client: TestClient, auth: dict[str, str], database: Database
+) -> None:
+    first = [
+        f"Kö Ett AB,2025-03-0{d}T10:00:00+01:00,phone,{60 * d},answered,a{d}" for d in range(1, 8)
+    ]
+    first += [
+        "Kö Två AB,2025-03-31T23:30:00Z,chat,500,abandoned,b1",
+        "Kö Två AB,2025-04-02T10:00:00Z,phone,240,announced,b2",
+    ]
+    assert post_csv(client, "waits", csv_body(HEADER, *first), auth).status_code == 201
+    # The same external ids with other values: updates move rows between cells.
+    changed = [
+        line.replace(",answered,", ",abandoned,") if line.endswith(("a1", "a2")) else line
+        for line in first
+    ]
+    changed = [line.replace(",420,", ",90,") for line in changed]
+    response = post_csv(client, "waits", csv_body(HEADER, *changed), auth)
+    assert response.json()["updated"] == 3
+    assert _aggregates(database) == _recounted(database)
+    with database.write() as session:
+        merge_companies(session, from_slug="ko-tva", into_slug="ko-ett")
+    assert _aggregates(database) == _recounted(database)
+    _histograms, counts = _aggregates(database)
+    # Kö Två's chat contact at 23:30 UTC on 31 March is 1 April in Sweden.
+    assert {(row[1], row[2]) for row in counts} == {
+        ("2025-03", "phone"),
+        ("2025-04", "chat"),
+        ("2025-04", "phone"),
+    }
