@@ -84,3 +84,41 @@ def test_month_counts_are_backfilled_from_existing_histograms(scratch_url: str) 
         assert tuple(row) == (6, 1, 3, 4)
     finally:
         database.dispose()
+
+
+def test_period_medians_are_backfilled_from_existing_histograms(scratch_url: str) -> None:
+    database = Database.from_url(scratch_url)
+    try:
+        migrate.upgrade(database.engine, "1cc7b489a1ab")  # before wait_period_medians
+        cells = [("2025-01", 100, 1), ("2025-02", 200, 2), ("2025-02", 900, 1), ("2025-04", 50, 3)]
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO companies (id, slug, name, normalized_name, verified, created_at)"
+                    " VALUES (1, 'x', 'X AB', 'x', false, '2025-01-01 00:00:00')"
+                )
+            )
+            for month, wait, n in cells:
+                connection.execute(
+                    text(
+                        "INSERT INTO wait_histograms (company_id, month, channel, outcome, wait_seconds, n)"
+                        " VALUES (1, :month, 'phone', 'answered', :wait, :n)"
+                    ),
+                    {"month": month, "wait": wait, "n": n},
+                )
+        migrate.upgrade(database.engine)
+        with database.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT period, middle_sum, n FROM wait_period_medians ORDER BY period")
+            ).all()
+        # 2025: 50,50,50,100,200,200,900 -> 100; Q1: 100,200,200,900 -> 200 (x2 = 400).
+        assert [tuple(r) for r in rows] == [
+            ("2025", 200, 7),
+            ("2025-01", 200, 1),
+            ("2025-02", 400, 3),
+            ("2025-04", 100, 3),
+            ("2025-Q1", 400, 4),
+            ("2025-Q2", 100, 3),
+        ]
+    finally:
+        database.dispose()

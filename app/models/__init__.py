@@ -10,6 +10,7 @@ from app.models.figures import (
     WaitHistogram,
     WaitMeasurement,
     WaitMonthCount,
+    WaitPeriodMedian,
 )
 from app.models.sources import ApiToken, BatchSnapshot, ImportBatch, RawSnapshot, Source
 
@@ -31,4 +32,5 @@ __all__ = [
     "WaitHistogram",
     "WaitMeasurement",
     "WaitMonthCount",
+    "WaitPeriodMedian",
 ]

@@ -172,3 +172,32 @@ class WaitMonthCount(Base):
 
 
 Index("ix_wait_month_counts_month_channel", WaitMonthCount.month, WaitMonthCount.channel)
+
+
+class WaitPeriodMedian(Base):
+    """Each company's median wait per period (month, quarter and year), channel and outcome
+    (answered or announced), refreshed by the ingest service for the periods a batch
+    touched. A median ranking reads one row per company.
+
+    ``middle_sum`` is the sum of the two middle values (twice the median), so the
+    stored figure stays a whole number and exact.
+    """
+
+    __tablename__ = "wait_period_medians"
+
+    company_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
+    middle_sum: Mapped[int]
+    n: Mapped[int]
+
+
+Index(
+    "ix_wait_period_medians_period",
+    WaitPeriodMedian.period,
+    WaitPeriodMedian.channel,
+    WaitPeriodMedian.outcome,
+)

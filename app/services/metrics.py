@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, CustomerCount, WaitHistogram
 from app.periods import Period
+from app.services.wait_medians import stored_medians
 from app.services.wait_metrics import SLOW_SECONDS as SLOW_SECONDS
-from app.services.wait_metrics import contact_counts, medians, share
+from app.services.wait_metrics import contact_counts, share
 
 COUNT_METRICS = ("complaints", "complaints_per_100k", "arn_cases", "arn_unfollowed")
 WAIT_METRICS = ("wait_median", "abandoned_share", "over_3min_share", "announced_wait_median")
@@ -89,7 +90,7 @@ def _wait_values(
 ) -> dict[int, MetricValue]:
     if metric in ("wait_median", "announced_wait_median"):
         outcome = "answered" if metric == "wait_median" else "announced"
-        found = medians(session, outcome, period, channel, company_ids)
+        found = stored_medians(session, outcome, period, channel, company_ids)
         return {cid: MetricValue(value, sample) for cid, (value, sample) in found.items()}
     counts = contact_counts(session, period, channel, company_ids)
     position = 1 if metric == "abandoned_share" else 2

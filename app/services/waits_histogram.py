@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMeasurement, WaitMonthCount
+from app.services.wait_medians import refresh_company_medians
 from app.services.wait_metrics import SLOW_SECONDS
 
 # (company_id, month, channel, outcome, wait_seconds)
@@ -107,3 +108,4 @@ def rebuild_histograms(session: Session, company_ids: list[int]) -> None:
         ).where(WaitMeasurement.company_id.in_(company_ids))
     )
     apply_histogram_deltas(session, Counter(histogram_key(row) for row in rows))
+    refresh_company_medians(session, company_ids)

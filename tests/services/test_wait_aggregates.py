@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import random
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.db import Database
 from app.models import WaitHistogram, WaitMonthCount
+from app.periods import Period
 from app.services.merge import merge_companies
+from app.services.wait_medians import stored_medians
+from app.services.wait_metrics import medians
 from app.services.waits_histogram import rebuild_histograms
 from tests.helpers import csv_body, post_csv
 
@@ -62,3 +67,30 @@ def test_aggregates_follow_inserts_updates_and_merges(
         ("2025-04", "chat"),
         ("2025-04", "phone"),
     }
+
+
+def test_stored_medians_equal_medians_computed_afresh(
+    client: TestClient, auth: dict[str, str], database: Database
+) -> None:
+    rng = random.Random(11)
+    lines = [
+        f"Median {rng.randint(1, 4)} AB,2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00Z,"
+        f"{rng.choice(['phone', 'chat'])},{rng.randint(0, 900)},{rng.choice(['answered', 'announced', 'abandoned'])},m{i}"
+        for i in range(600)
+    ]
+    assert post_csv(client, "waits", csv_body(HEADER, *lines), auth).status_code == 201
+    moved = [
+        line.replace(",answered,", ",announced,") if i % 7 == 0 else line
+        for i, line in enumerate(lines)
+    ]
+    assert post_csv(client, "waits", csv_body(HEADER, *moved), auth).status_code == 201
+    with database.write() as session:
+        merge_companies(session, from_slug="median-2", into_slug="median-1")
+    periods = [Period.parse(p) for p in ("2025", "2025-Q1", "2025-Q4", "2025-03", "2025-12")]
+    with database.read() as session:
+        for period in periods:
+            for channel in ("phone", "chat"):
+                for outcome in ("answered", "announced"):
+                    assert stored_medians(session, outcome, period, channel, None) == medians(
+                        session, outcome, period, channel, None
+                    ), (period, channel, outcome)

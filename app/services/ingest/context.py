@@ -38,6 +38,8 @@ class BatchContext:
     error_count: int = 0
     created: list[Company] = field(default_factory=list)
     org_numbers_filled: int = 0
+    # (company, month, channel, outcome) of every wait the batch added, changed or moved.
+    wait_cells: set[tuple[int, str, str, str]] = field(default_factory=set)
     _by_name: dict[str, int] = field(default_factory=dict)
     _by_org: dict[str, int] = field(default_factory=dict)
 

@@ -26,6 +26,7 @@ from app.services.ingest.reader import CellRow, HeaderError, UnreadableBody, rea
 from app.services.ingest.snapshots import batch_snapshots, link_snapshots
 from app.services.ingest.values import COMPLAINTS, CUSTOMERS, ValueHandler
 from app.services.ingest.waits import WaitHandler
+from app.services.wait_medians import refresh_period_medians
 
 CHUNK_ROWS = 500
 FORMATS = ("csv", "json")
@@ -172,6 +173,8 @@ def _apply_rows(ctx: BatchContext, request: ImportRequest, body: Any) -> None:
                 chunk = []
         if chunk and not ctx.error_count:
             handler.apply(ctx, chunk)
+        if ctx.wait_cells and not ctx.error_count:
+            refresh_period_medians(ctx.session, ctx.wait_cells)
     except HeaderError as error:
         for problem in error.errors:
             ctx.error(1, problem.column, problem.message)

@@ -74,6 +74,7 @@ class WaitHandler:
             # Core executemany: compiled once, without the ORM's per-row bookkeeping.
             ctx.session.execute(insert(_TABLE), inserts)
         apply_histogram_deltas(ctx.session, deltas)
+        ctx.wait_cells.update(key[:4] for key in deltas)
 
     def _row(self, ctx: BatchContext, record: WaitRecord) -> _Row:
         return _Row(

@@ -1,0 +1,97 @@
+"""Keeps ``wait_period_medians`` right: after a batch, the medians of every period
+(month, quarter, year) that holds a month the batch touched are computed again from
+the histograms, and only those."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from app.models import WaitHistogram, WaitPeriodMedian
+from app.periods import Period
+from app.services.wait_metrics import medians
+
+MEDIAN_OUTCOMES = ("answered", "announced")
+# (company_id, month, channel, outcome)
+WaitCell = tuple[int, str, str, str]
+_TABLE = WaitPeriodMedian.metadata.tables[WaitPeriodMedian.__tablename__]
+
+
+def periods_holding(month: str) -> list[str]:
+    """The month itself, its quarter and its year."""
+    year, number = int(month[:4]), int(month[5:7])
+    return [month, f"{year}-Q{(number - 1) // 3 + 1}", str(year)]
+
+
+def refresh_period_medians(session: Session, cells: Iterable[WaitCell]) -> None:
+    """Compute again the medians of every period holding one of ``cells``."""
+    groups: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    for company_id, month, channel, outcome in cells:
+        if outcome in MEDIAN_OUTCOMES:
+            for period in periods_holding(month):
+                groups[period, channel, outcome].add(company_id)
+    for (period, channel, outcome), company_ids in sorted(groups.items()):
+        _refresh_group(session, period, channel, outcome, sorted(company_ids))
+
+
+def _refresh_group(
+    session: Session, period: str, channel: str, outcome: str, company_ids: list[int]
+) -> None:
+    session.execute(
+        delete(WaitPeriodMedian).where(
+            WaitPeriodMedian.period == period,
+            WaitPeriodMedian.channel == channel,
+            WaitPeriodMedian.outcome == outcome,
+            WaitPeriodMedian.company_id.in_(company_ids),
+        )
+    )
+    found = medians(session, outcome, Period.parse(period), channel, company_ids)
+    rows = [
+        {
+            "company_id": company_id,
+            "period": period,
+            "channel": channel,
+            "outcome": outcome,
+            "middle_sum": int(median * 2),
+            "n": n,
+        }
+        for company_id, (median, n) in found.items()
+    ]
+    if rows:
+        session.execute(insert(_TABLE), rows)
+
+
+def refresh_company_medians(session: Session, company_ids: list[int]) -> None:
+    """Compute again every median of some companies (after a merge)."""
+    session.execute(delete(WaitPeriodMedian).where(WaitPeriodMedian.company_id.in_(company_ids)))
+    cells = session.execute(
+        select(
+            WaitHistogram.company_id,
+            WaitHistogram.month,
+            WaitHistogram.channel,
+            WaitHistogram.outcome,
+        )
+        .where(WaitHistogram.company_id.in_(company_ids))
+        .distinct()
+    )
+    refresh_period_medians(session, [tuple(cell) for cell in cells])  # type: ignore[misc]
+
+
+def stored_medians(
+    session: Session, outcome: str, period: Period, channel: str, company_ids: Iterable[int] | None
+) -> dict[int, tuple[Decimal, int]]:
+    """company -> (median, how many waits) for the period, as last refreshed."""
+    query = select(
+        WaitPeriodMedian.company_id, WaitPeriodMedian.middle_sum, WaitPeriodMedian.n
+    ).where(
+        WaitPeriodMedian.period == str(period),
+        WaitPeriodMedian.channel == channel,
+        WaitPeriodMedian.outcome == outcome,
+    )
+    if company_ids is not None:
+        query = query.where(WaitPeriodMedian.company_id.in_(list(company_ids)))
+    return {cid: (Decimal(middle_sum) / 2, n) for cid, middle_sum, n in session.execute(query)}
