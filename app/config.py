@@ -17,6 +17,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
     # How long a SQLite writer waits for another writer's lock before giving up.
     sqlite_busy_timeout_seconds: float = Field(default=120.0, gt=0)
+    # Requests a worker lets into the application at once; more get 503 at once.
+    max_concurrency: int = Field(default=32, ge=1)
+    # Database connections a worker keeps, and how long a request waits for one
+    # before it is answered 503.
+    db_pool_size: int = Field(default=16, ge=1)
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
     data_licence: str = "CC BY 4.0"
     data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
 

@@ -32,17 +32,33 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def build_engine(url: str, *, sqlite_busy_timeout_seconds: float = 120.0) -> Engine:
+@dataclass(frozen=True)
+class PoolSettings:
+    """Connections kept per process, and how long a request waits for one: bounded, so a
+    burst is answered 503 (``sqlalchemy.exc.TimeoutError``) instead of piling up."""
+
+    size: int = 16
+    timeout_seconds: float = 5.0
+
+
+def build_engine(
+    url: str, *, sqlite_busy_timeout_seconds: float = 120.0, pool: PoolSettings | None = None
+) -> Engine:
+    pool = pool or PoolSettings()
+    sizes = {"pool_size": pool.size, "max_overflow": 0, "pool_timeout": pool.timeout_seconds}
     if is_sqlite(url):
         engine = create_engine(
             url,
             connect_args={"timeout": sqlite_busy_timeout_seconds, "check_same_thread": False},
+            **sizes,
         )
         _configure_sqlite(engine, sqlite_busy_timeout_seconds)
     else:
         # No server-side prepared statements: a plan cached while a batch's table was
         # still empty would keep scanning it whole as the batch fills it.
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+        engine = create_engine(
+            url, pool_pre_ping=True, connect_args={"prepare_threshold": None}, **sizes
+        )
         _configure_postgresql(engine)
     return engine
 
@@ -83,8 +99,16 @@ class Database:
     write_sessions: sessionmaker[Session]
 
     @classmethod
-    def from_url(cls, url: str, *, sqlite_busy_timeout_seconds: float = 120.0) -> Database:
-        engine = build_engine(url, sqlite_busy_timeout_seconds=sqlite_busy_timeout_seconds)
+    def from_url(
+        cls,
+        url: str,
+        *,
+        sqlite_busy_timeout_seconds: float = 120.0,
+        pool: PoolSettings | None = None,
+    ) -> Database:
+        engine = build_engine(
+            url, sqlite_busy_timeout_seconds=sqlite_busy_timeout_seconds, pool=pool
+        )
         write_engine = engine.execution_options(**{WRITE_OPTION: True})
         return cls(
             engine=engine,

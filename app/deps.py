@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import Database
+from app.services.rankings import RankingQuery, parse_ranking_query
 
 
 def get_database(request: Request) -> Database:
@@ -47,3 +48,12 @@ def ranking_params(
 
 
 RankingParamsDep = Annotated[dict[str, str | None], Depends(ranking_params)]
+
+
+def ranking_query(params: RankingParamsDep) -> RankingQuery:
+    """The checked query; a wrong word raises RankingQueryError, which the app answers 422."""
+    return parse_ranking_query(**params)
+
+
+RankingQueryDep = Annotated[RankingQuery, Depends(ranking_query)]
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]

@@ -6,19 +6,26 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import health, imports, read
 from app.config import Settings
-from app.db import Database
+from app.db import Database, PoolSettings
+from app.services.errors import BadQueryError
 from app.web import downloads, pages
+from app.web.data_version_reader import DataVersionReader
 from app.web.errors import error_page, wants_html
+from app.web.overload import ConcurrencyLimitMiddleware
+from app.web.page_cache import PageCacheMiddleware
 from app.web.request_guards import HeadAsGetMiddleware, RejectNulMiddleware
 from app.web.security import SECURITY_HEADERS, SecurityHeadersMiddleware
 from app.web.templating import STATIC_DIR, Templates
@@ -32,12 +39,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database.from_url(
-            settings.database_url, sqlite_busy_timeout_seconds=settings.sqlite_busy_timeout_seconds
+            settings.database_url,
+            sqlite_busy_timeout_seconds=settings.sqlite_busy_timeout_seconds,
+            pool=PoolSettings(settings.db_pool_size, settings.db_pool_timeout_seconds),
         )
         app.state.database = database
+        app.state.data_version = DataVersionReader(database.engine)
+        # As many threads as connections: a request in a thread always finds one soon.
+        to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
         try:
             yield
         finally:
+            app.state.data_version.close()
             database.dispose()
 
     # FastAPI's own /docs loads Swagger UI from a CDN with inline script, which our
@@ -47,7 +60,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.templates = Templates(settings)
-    # Added inside out: the last one added sees the request first.
+    # Added inside out: the last one added sees the request first. A page served from
+    # the cache never reaches the concurrency limit; gzip sits inside the cache, which
+    # keeps the compressed answer for clients that take it.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrency)
+    app.add_middleware(PageCacheMiddleware)
     app.add_middleware(RejectNulMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
@@ -79,8 +97,16 @@ def _add_error_handlers(app: FastAPI) -> None:
         ]
         return JSONResponse({"detail": "the request is not valid", "errors": errors}, 422)
 
+    @app.exception_handler(BadQueryError)
+    async def _bad_query(request: Request, error: BadQueryError) -> Response:
+        # One place where a query naming something unknown becomes a 422.
+        if wants_html(request):
+            return error_page(request, 422, str(error))
+        return JSONResponse({"detail": str(error)}, status_code=422)
+
     @app.exception_handler(OperationalError)
-    async def _database_busy(_request: Request, error: OperationalError) -> JSONResponse:
+    @app.exception_handler(PoolTimeoutError)
+    async def _database_busy(_request: Request, error: Exception) -> JSONResponse:
         logger.warning("database error: %s", error)
         return JSONResponse(
             {"detail": "the database is busy or unreachable; try again shortly"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Legal-form words that say nothing about which company is meant. Matched at the
 # end of a case-folded name, repeatedly ("Foo AB (publ)" -> "foo").
@@ -15,6 +16,10 @@ _LEGAL_FORM_SUFFIX = re.compile(
 _WHITESPACE = re.compile(r"\s+")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 _ORG_NUMBER = re.compile(r"^(?:16)?(\d{6})-?(\d{4})$")
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+# Letters that NFKD leaves whole but a searcher types without their stroke or as two.
+_UNDECOMPOSABLE = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "đ": "d", "ł": "l"})
+SEARCH_TERM_MAX_LENGTH = 300
 
 
 def clean_display_name(name: str) -> str:
@@ -33,6 +38,33 @@ def normalize_company_name(name: str) -> str:
         if stripped == folded or not stripped:
             return folded
         folded = stripped
+
+
+def fold_for_search(text: str) -> str:
+    """The form search compares: the normalised name without diacritics, one space between words.
+
+    "Drömnätet Fiber AB" -> "dromnatet fiber"; "Åskvägg-Försäkring" -> "askvagg forsakring".
+    """
+    decomposed = unicodedata.normalize("NFKD", normalize_company_name(text))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_ALPHANUMERIC.sub(" ", bare.translate(_UNDECOMPOSABLE)).strip()
+
+
+def search_terms(names: Iterable[str]) -> dict[str, tuple[str, bool]]:
+    """The search terms of a company's names: term -> (the name it came from, begins it).
+
+    A term is a folded name from the start of one of its words to its end, spaces
+    removed: "Drömnätet Fiber AB" gives "dromnatetfiber" (its beginning) and "fiber".
+    A term that several names give is kept once, as a beginning if it begins any.
+    """
+    terms: dict[str, tuple[str, bool]] = {}
+    for name in names:
+        words = fold_for_search(name).split()
+        for position in range(len(words)):
+            term = "".join(words[position:])[:SEARCH_TERM_MAX_LENGTH]
+            if term not in terms or (position == 0 and not terms[term][1]):
+                terms[term] = (name, position == 0)
+    return terms
 
 
 def slugify(name: str) -> str:

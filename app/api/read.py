@@ -9,18 +9,15 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from app.deps import RankingParamsDep, ReadSessionDep
+from app.deps import RankingQueryDep, ReadSessionDep
 from app.models import Company
 from app.services.companies import aliases_of, company_by_slug
-from app.services.company_history import company_history, raw_counts, sector_of, yearly_ranks
-from app.services.rankings import (
-    Ranking,
-    RankingQueryError,
-    build_ranking,
-    format_value,
-    parse_ranking_query,
-)
+from app.services.company_figures import raw_counts
+from app.services.company_standing import yearly_ranks
+from app.services.rankings import Ranking, build_ranking
 from app.services.search import search_companies
+from app.services.sectors import sector_of
+from app.services.series import company_history, load_company_figures
 
 router = APIRouter(prefix="/api/v1", tags=["read"])
 
@@ -47,7 +44,7 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
                 "metric": ranking.metric,
                 "period": period,
                 "value": json_number(row.value),
-                "value_text": format_value(ranking.metric, row.value),
+                "value_text": ranking.definition.format(row.value),
                 "sample_size": row.sample_size,
                 "previous_rank": row.previous_rank,
             }
@@ -61,14 +58,9 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
 
 
 @router.get("/rankings")
-def rankings_json(session: ReadSessionDep, params: RankingParamsDep) -> JSONResponse:
+def rankings_json(session: ReadSessionDep, query: RankingQueryDep) -> JSONResponse:
     """A ranking exactly as on /rankings: worst first, equal values share a rank."""
-    try:
-        query = parse_ranking_query(**params)
-        ranking = build_ranking(session, query)
-    except RankingQueryError as error:
-        raise HTTPException(422, detail=str(error)) from None
-    return JSONResponse(ranking_json(ranking))
+    return JSONResponse(ranking_json(build_ranking(session, query)))
 
 
 def _company_json(session: Session, company: Company) -> dict[str, Any]:
@@ -90,12 +82,13 @@ def _company_json(session: Session, company: Company) -> dict[str, Any]:
                 }
                 for point in history.points
             ]
-            for history in company_history(session, company.id)
+            for history in company_history(load_company_figures(session, company.id))
             if history.has_data
         },
         "complaint_ranks": [
-            {"period": str(period), "rank": rank, "ranked": ranked}
-            for period, rank, ranked in yearly_ranks(session, company.id)
+            {"period": str(r.period), "rank": r.rank, "ranked": r.ranked}
+            for r in yearly_ranks(session, company.id)
+            if r.metric == "complaints"
         ],
         "figures": [
             {

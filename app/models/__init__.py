@@ -1,10 +1,11 @@
 """ORM models only: no web framework, no templates."""
 
 from app.models.base import Base
-from app.models.companies import Company, CompanyAlias, CompanyRedirect, Sector
+from app.models.companies import Company, CompanyAlias, CompanyRedirect, SearchTerm, Sector
 from app.models.figures import (
     ComplaintCount,
     ComplaintCountHistory,
+    ComplaintPeriodValue,
     CustomerCount,
     CustomerCountHistory,
     WaitHistogram,
@@ -12,7 +13,14 @@ from app.models.figures import (
     WaitMonthCount,
     WaitPeriodMedian,
 )
-from app.models.sources import ApiToken, BatchSnapshot, ImportBatch, RawSnapshot, Source
+from app.models.sources import (
+    ApiToken,
+    BatchSnapshot,
+    DataVersion,
+    ImportBatch,
+    RawSnapshot,
+    Source,
+)
 
 __all__ = [
     "ApiToken",
@@ -23,10 +31,13 @@ __all__ = [
     "CompanyRedirect",
     "ComplaintCount",
     "ComplaintCountHistory",
+    "ComplaintPeriodValue",
     "CustomerCount",
     "CustomerCountHistory",
+    "DataVersion",
     "ImportBatch",
     "RawSnapshot",
+    "SearchTerm",
     "Sector",
     "Source",
     "WaitHistogram",

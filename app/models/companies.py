@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, BigIntId, IdMixin, UTCDateTime, utcnow
@@ -55,3 +55,25 @@ class CompanyRedirect(IdMixin, Base):
     company_id: Mapped[int] = mapped_column(
         BigIntId, ForeignKey("companies.id", ondelete="CASCADE"), index=True
     )
+
+
+# Compared by code point on both databases (SQLite's BINARY; "C" on PostgreSQL, whatever
+# the server's locale), so that the terms beginning with a text are one range of the index.
+_SEARCH_TERM = String(300).with_variant(String(300, collation="C"), "postgresql")
+
+
+class SearchTerm(Base):
+    """One way search finds a company: a name of it, folded, from one word's start to its end.
+
+    Made by ``app.names.search_terms``; kept by ``app.services.search.add_search_terms``.
+    """
+
+    __tablename__ = "search_terms"
+    __table_args__ = (Index("ix_search_terms_is_start_term", "is_start", "term"),)
+
+    company_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    term: Mapped[str] = mapped_column(_SEARCH_TERM, primary_key=True)
+    matched: Mapped[str] = mapped_column(String(300))  # the name or alias as written
+    is_start: Mapped[bool]  # the term is the whole name, from its first word

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, BigIntId, IdMixin, UTCDateTime, utcnow
@@ -200,4 +200,36 @@ Index(
     WaitPeriodMedian.period,
     WaitPeriodMedian.channel,
     WaitPeriodMedian.outcome,
+)
+
+
+class ComplaintPeriodValue(Base):
+    """Each company's complaint count per metric and period (month, quarter and year), with
+    the contract's rule already applied: the row for exactly the period, else the sum of
+    its months, else of its quarters. Kept by the ingest service for the years a batch
+    touched, so a count ranking or a company's series reads one row per company and period.
+    """
+
+    __tablename__ = "complaint_period_values"
+
+    company_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    year: Mapped[int]
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+# A ranking reads one period's values, largest first; a rank is a count of larger values.
+Index(
+    "ix_complaint_period_values_metric_period_value",
+    ComplaintPeriodValue.metric,
+    ComplaintPeriodValue.period,
+    ComplaintPeriodValue.value,
+)
+Index(
+    "ix_wait_measurements_company_measured_at",
+    WaitMeasurement.company_id,
+    WaitMeasurement.measured_at,
 )

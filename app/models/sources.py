@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, BigIntId, IdMixin, UTCDateTime, utcnow
@@ -99,3 +99,16 @@ class BatchSnapshot(Base):
     snapshot_id: Mapped[int] = mapped_column(
         BigIntId, ForeignKey("raw_snapshots.id"), primary_key=True, index=True
     )
+
+
+class DataVersion(Base):
+    """One row: a number every committed write (import, merge, approval) advances.
+
+    Every app server compares it with the version its cached pages were made at, so
+    pages stay right with several servers on one database and no other service.
+    """
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

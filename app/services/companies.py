@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Company, CompanyAlias, CompanyRedirect, Sector
 from app.names import normalize_company_name, slugify
+from app.services.search import add_search_terms
 
 
 def company_by_org_number(session: Session, org_number: str) -> Company | None:
@@ -63,6 +64,7 @@ def add_alias(session: Session, company: Company, name: str) -> int | None:
     if owner is None:
         session.add(CompanyAlias(company_id=company.id, alias=name, normalized=normalized))
         session.flush()
+        add_search_terms(session, company.id, [name])
     return owner
 
 
@@ -87,8 +89,10 @@ def create_company(
     session.add(company)
     session.flush()
     # Another company may already own this name (two legal entities, one name);
-    # then the name keeps meaning that one and this company is found by org number.
-    add_alias(session, company, name)
+    # then the name keeps meaning that one and this company is found by org number
+    # (and by search, which lists both).
+    if add_alias(session, company, name) is not None:
+        add_search_terms(session, company.id, [name])
     return company
 
 

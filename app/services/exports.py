@@ -29,7 +29,7 @@ from app.models import (
     Source,
     WaitMeasurement,
 )
-from app.services.rankings import Ranking, format_value
+from app.services.rankings import Ranking
 
 # How many rows a streamed query fetches at a time.
 YIELD_PER = 1000
@@ -193,7 +193,7 @@ def ranking_rows(ranking: Ranking) -> Iterator[Row]:
             row.sector,
             ranking.metric,
             period,
-            Decimal(format_value(ranking.metric, row.value)),
+            Decimal(ranking.definition.format(row.value)),
             row.sample_size,
             row.previous_rank,
         )

@@ -18,7 +18,10 @@ from app.models import (
     CustomerCountHistory,
     WaitMeasurement,
 )
-from app.services.companies import company_by_slug
+from app.services.companies import aliases_of, company_by_slug
+from app.services.complaint_periods import refresh_company_complaint_periods
+from app.services.data_version import bump_data_version
+from app.services.search import add_search_terms
 from app.services.waits_histogram import rebuild_histograms
 
 
@@ -40,12 +43,16 @@ def merge_companies(session: Session, *, from_slug: str, into_slug: str) -> Comp
         session.execute(
             update(model).where(model.company_id == source.id).values(company_id=target.id)
         )
+    # FROM's names, now INTO's aliases, find INTO; FROM's own terms go with it (CASCADE).
+    add_search_terms(session, target.id, aliases_of(session, target.id))
     _fill_empty_fields(session, source, target)
     old_slug = source.slug
     session.delete(source)
     session.flush()
     session.add(CompanyRedirect(old_slug=old_slug, company_id=target.id))
     rebuild_histograms(session, [target.id])
+    refresh_company_complaint_periods(session, [target.id])
+    bump_data_version(session)
     session.flush()
     return target
 

@@ -1,32 +1,33 @@
-"""Every metric of the contract, computed for one period: value and sample size per company.
+"""Every metric of the contract, computed for any periods: value and sample size per company.
 
-Count metrics read ``complaint_counts`` (already one row per company, metric
-and period) with the contract's exact-period rule. Wait metrics read
-``wait_histograms``, so their cost grows with companies x months x distinct
-waits, never with the number of measurements.
+The values come from the aggregates the ingest service keeps, never from the
+measurements: ``complaint_period_values`` (counts with the contract's period
+rule applied) and ``customer_counts`` for counts and rates,
+``wait_period_medians`` for medians, ``wait_month_counts`` for shares. Each
+family is read with one query, whatever the number of periods asked for, so a
+page's statements stay few and its cost follows companies, not measurements.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.models import ComplaintCount, CustomerCount, WaitHistogram
+from app.metrics import COUNT, MEDIAN, RATE, Metric, get_metric
+from app.models import ComplaintPeriodValue, CustomerCount, WaitPeriodMedian
 from app.periods import Period
-from app.services.wait_medians import stored_medians
-from app.services.wait_metrics import SLOW_SECONDS as SLOW_SECONDS
-from app.services.wait_metrics import contact_counts, share
+from app.services.wait_metrics import latest_month, month_counts, share
 
-COUNT_METRICS = ("complaints", "complaints_per_100k", "arn_cases", "arn_unfollowed")
-WAIT_METRICS = ("wait_median", "abandoned_share", "over_3min_share", "announced_wait_median")
-METRICS = COUNT_METRICS + WAIT_METRICS
-MIN_SAMPLE = 10
 _CENT = Decimal("0.01")
+_SHARE_POSITION = {"abandoned": 1, "slow": 2}
+# (contacts, abandoned, slow)
+Tally = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -36,114 +37,218 @@ class MetricValue:
     sample_size: int | None = None
 
 
-def count_values(
-    session: Session, metric: str, period: Period, company_ids: Iterable[int] | None = None
-) -> dict[int, int]:
-    """Each company's count in ``period``: its row for exactly the period, else the sum of
-    its months inside it, else the sum of its quarters inside it (never a mix)."""
-    names = [str(period), *period.months(), *period.quarters()]
-    query = select(ComplaintCount.company_id, ComplaintCount.period, ComplaintCount.value).where(
-        ComplaintCount.metric == metric, ComplaintCount.period.in_(names)
-    )
-    if company_ids is not None:
-        query = query.where(ComplaintCount.company_id.in_(list(company_ids)))
-    by_company: dict[int, dict[str, int]] = defaultdict(dict)
-    for company_id, row_period, value in session.execute(query):
-        by_company[company_id][row_period] = value
-    values = {}
-    for company_id, rows in by_company.items():
-        if str(period) in rows:
-            values[company_id] = rows[str(period)]
-            continue
-        months = [rows[m] for m in period.months() if m in rows and m != str(period)]
-        quarters = [rows[q] for q in period.quarters() if q in rows and q != str(period)]
-        if months:
-            values[company_id] = sum(months)
-        elif quarters:
-            values[company_id] = sum(quarters)
-    return values
+@dataclass
+class Figures:
+    """The stored aggregates some companies have in some periods, read once per family;
+    ``values`` computes any metric from them."""
+
+    # (complaint metric, period) -> company -> count
+    counts: dict[tuple[str, str], dict[int, int]] = field(default_factory=dict)
+    # (company, year) -> customers
+    customers: dict[tuple[int, int], int] = field(default_factory=dict)
+    # (outcome, channel, period) -> company -> (twice the median, how many)
+    medians: dict[tuple[str, str, str], dict[int, tuple[int, int]]] = field(default_factory=dict)
+    # (channel, period or month) -> company -> (contacts, abandoned, slow)
+    tallies: dict[tuple[str, str], dict[int, Tally]] = field(default_factory=dict)
+
+    def values(self, metric: Metric, period: Period, channel: str) -> dict[int, MetricValue]:
+        if metric.family == COUNT:
+            found = self.counts.get((metric.reads, str(period)), {})
+            return {cid: MetricValue(Decimal(v)) for cid, v in found.items()}
+        if metric.family == RATE:
+            return self._rates(metric, period)
+        if metric.family == MEDIAN:
+            medians = self.medians.get((metric.reads, channel, str(period)), {})
+            return {cid: MetricValue(Decimal(s) / 2, n) for cid, (s, n) in medians.items()}
+        return self._shares(metric, period, channel)
+
+    def _rates(self, metric: Metric, period: Period) -> dict[int, MetricValue]:
+        rates = {}
+        for cid, count in self.counts.get((metric.reads, str(period)), {}).items():
+            customers = self.customers.get((cid, period.year))
+            if customers:
+                rate = Decimal(count) * 100_000 / Decimal(customers)
+                rates[cid] = MetricValue(rate.quantize(_CENT, ROUND_HALF_UP))
+        return rates
+
+    def _shares(self, metric: Metric, period: Period, channel: str) -> dict[int, MetricValue]:
+        position = _SHARE_POSITION[metric.reads]
+        return {
+            cid: MetricValue(share(tally[position], tally[0]), tally[0])
+            for cid, tally in self.period_tallies(period, channel).items()
+            if tally[0]
+        }
+
+    def period_tallies(self, period: Period, channel: str) -> dict[int, Tally]:
+        """Each company's contacts in the period: summed in SQL, or from its months here."""
+        if (channel, str(period)) in self.tallies:
+            return self.tallies[channel, str(period)]
+        summed: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for month in period.months():
+            for cid, tally in self.tallies.get((channel, month), {}).items():
+                for index, n in enumerate(tally):
+                    summed[cid][index] += n
+        return {cid: (a, b, c) for cid, (a, b, c) in summed.items()}
 
 
-def _per_100k(
-    session: Session, period: Period, company_ids: Iterable[int] | None
-) -> dict[int, MetricValue]:
-    complaints = count_values(session, "complaints", period, company_ids)
-    customer_rows = session.execute(
-        select(CustomerCount.company_id, CustomerCount.customers).where(
-            CustomerCount.year == period.year, CustomerCount.company_id.in_(list(complaints))
+# Company ids as a list, or as a query that selects them (a sector's companies).
+CompanyIds = Iterable[int] | Select[Any] | None
+
+
+def _ids_condition(column: Any, company_ids: CompanyIds) -> list[Any]:
+    if company_ids is None:
+        return []
+    if isinstance(company_ids, Select):
+        return [column.in_(company_ids)]
+    return [column.in_(list(company_ids))]
+
+
+def load_counts(
+    session: Session,
+    figures: Figures,
+    reads: Sequence[str],
+    periods: Sequence[str] | None,
+    company_ids: CompanyIds,
+    *,
+    with_customers: bool,
+) -> None:
+    """Complaint counts (and, for rates, the customers of the period's year): one query."""
+    cpv = ComplaintPeriodValue
+    conditions = [cpv.metric.in_(reads), *_ids_condition(cpv.company_id, company_ids)]
+    if periods is not None:
+        conditions.append(cpv.period.in_(periods))
+    columns = [cpv.company_id, cpv.metric, cpv.period, cpv.year, cpv.value]
+    query = select(*columns, CustomerCount.customers if with_customers else cpv.value)
+    if with_customers:
+        query = query.outerjoin(
+            CustomerCount,
+            (CustomerCount.company_id == cpv.company_id) & (CustomerCount.year == cpv.year),
         )
-    )
-    customers: dict[int, int] = {company_id: count for company_id, count in customer_rows}
-    return {
-        company_id: MetricValue(
-            (Decimal(count) * 100_000 / Decimal(customers[company_id])).quantize(
-                _CENT, ROUND_HALF_UP
-            )
+    rows: Any = session.execute(query.where(*conditions))
+    for cid, metric, period, year, value, customers in rows:
+        figures.counts.setdefault((metric, period), {})[cid] = value
+        if with_customers and customers:
+            figures.customers[cid, year] = customers
+
+
+def load_medians(
+    session: Session,
+    figures: Figures,
+    outcomes: Sequence[str],
+    periods: Sequence[str] | None,
+    channels: Sequence[str],
+    company_ids: CompanyIds,
+) -> None:
+    wpm = WaitPeriodMedian
+    conditions = [
+        wpm.outcome.in_(outcomes),
+        wpm.channel.in_(channels),
+        *_ids_condition(wpm.company_id, company_ids),
+    ]
+    if periods is not None:
+        conditions.append(wpm.period.in_(periods))
+    query = select(wpm.company_id, wpm.outcome, wpm.channel, wpm.period, wpm.middle_sum, wpm.n)
+    for cid, outcome, channel, period, middle_sum, n in session.execute(query.where(*conditions)):
+        figures.medians.setdefault((outcome, channel, period), {})[cid] = (middle_sum, n)
+
+
+def load_tallies(
+    session: Session,
+    figures: Figures,
+    months: Sequence[str] | None,
+    channels: Sequence[str],
+    company_ids: CompanyIds,
+) -> None:
+    """Each company's contacts per month (for series and single companies)."""
+    for cid, month, channel, tally in month_counts(session, months, channels, company_ids):
+        figures.tallies.setdefault((channel, month), {})[cid] = tally
+
+
+def load_period_tallies(
+    session: Session, figures: Figures, period: Period, channel: str, company_ids: CompanyIds
+) -> None:
+    """Each company's contacts over one period, summed in the database (for rankings)."""
+    figures.tallies[channel, str(period)] = {
+        cid: tally
+        for cid, _month, _channel, tally in month_counts(
+            session, period.months(), (channel,), company_ids, summed=True
         )
-        for company_id, count in complaints.items()
-        if customers.get(company_id)
     }
 
 
-def _wait_values(
-    session: Session, metric: str, period: Period, channel: str, company_ids: Iterable[int] | None
-) -> dict[int, MetricValue]:
-    if metric in ("wait_median", "announced_wait_median"):
-        outcome = "answered" if metric == "wait_median" else "announced"
-        found = stored_medians(session, outcome, period, channel, company_ids)
-        return {cid: MetricValue(value, sample) for cid, (value, sample) in found.items()}
-    counts = contact_counts(session, period, channel, company_ids)
-    position = 1 if metric == "abandoned_share" else 2
-    return {
-        cid: MetricValue(share(row[position], row[0]), row[0])
-        for cid, row in counts.items()
-        if row[0]
-    }
+def load_figures(
+    session: Session,
+    metric: Metric,
+    periods: Sequence[Period],
+    *,
+    channel: str,
+    company_ids: CompanyIds = None,
+) -> Figures:
+    """What ``metric`` needs in ``periods``: one query."""
+    figures = Figures()
+    names = [str(p) for p in periods]
+    if metric.family in (COUNT, RATE):
+        load_counts(
+            session,
+            figures,
+            [metric.reads],
+            names,
+            company_ids,
+            with_customers=metric.family == RATE,
+        )
+    elif metric.family == MEDIAN:
+        load_medians(session, figures, [metric.reads], names, [channel], company_ids)
+    elif company_ids is None:
+        # A whole ranking: each period summed in the database, one row per company.
+        for period in periods:
+            load_period_tallies(session, figures, period, channel, None)
+    else:
+        months = sorted({month for period in periods for month in period.months()})
+        load_tallies(session, figures, months, [channel], company_ids)
+    return figures
 
 
 def metric_values(
     session: Session,
-    metric: str,
+    metric: str | Metric,
     period: Period,
     *,
     channel: str = "phone",
-    company_ids: Iterable[int] | None = None,
+    company_ids: CompanyIds = None,
 ) -> dict[int, MetricValue]:
     """Every company's value of ``metric`` in ``period`` (companies without data left out).
 
     Wait metrics include companies under the minimum sample; ``is_rankable`` tells them apart.
     """
-    if metric == "complaints_per_100k":
-        return _per_100k(session, period, company_ids)
-    if metric in COUNT_METRICS:
-        counts = count_values(session, metric, period, company_ids)
-        return {company_id: MetricValue(Decimal(value)) for company_id, value in counts.items()}
-    return _wait_values(session, metric, period, channel, company_ids)
+    found = get_metric(metric) if isinstance(metric, str) else metric
+    figures = load_figures(session, found, [period], channel=channel, company_ids=company_ids)
+    return figures.values(found, period, channel)
 
 
-def is_rankable(metric: str, value: MetricValue) -> bool:
-    return metric in COUNT_METRICS or (value.sample_size or 0) >= MIN_SAMPLE
+def is_rankable(metric: Metric, value: MetricValue) -> bool:
+    return (value.sample_size or 0) >= metric.min_sample
 
 
-def latest_year(session: Session, metric: str, channel: str = "phone") -> int | None:
+def latest_year(session: Session, metric: Metric, channel: str = "phone") -> int | None:
     """The latest year with data for the metric (the default period of a ranking)."""
-    if metric in COUNT_METRICS:
-        source_metric = "complaints" if metric == "complaints_per_100k" else metric
-        query = select(func.max(ComplaintCount.year)).where(ComplaintCount.metric == source_metric)
-        if metric == "complaints_per_100k":
-            query = query.join(
-                CustomerCount,
-                (CustomerCount.company_id == ComplaintCount.company_id)
-                & (CustomerCount.year == ComplaintCount.year),
-            )
-        year: int | None = session.scalar(query)
-        return year
-    month: str | None = session.scalar(
-        select(func.max(WaitHistogram.month)).where(
-            WaitHistogram.channel == channel,
-            WaitHistogram.outcome.in_(
-                ("announced",) if metric == "announced_wait_median" else ("answered", "abandoned")
-            ),
+    if metric.family == COUNT:
+        cpv = ComplaintPeriodValue
+        latest: str | None = session.scalar(
+            select(func.max(cpv.period)).where(cpv.metric == metric.reads)
         )
-    )
+        return int(latest[:4]) if latest else None
+    if metric.family == RATE:
+        year: int | None = session.scalar(
+            select(func.max(CustomerCount.year)).where(
+                select(ComplaintPeriodValue.value)
+                .where(
+                    ComplaintPeriodValue.company_id == CustomerCount.company_id,
+                    ComplaintPeriodValue.metric == metric.reads,
+                    ComplaintPeriodValue.year == CustomerCount.year,
+                )
+                .exists()
+            )
+        )
+        return year
+    month = latest_month(session, channel, metric.outcomes)
     return int(month[:4]) if month else None

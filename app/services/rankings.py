@@ -5,22 +5,17 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.metrics import METRIC_SLUGS, Metric, get_metric
 from app.models import Company, Sector
 from app.periods import Period
 from app.schemas import CHANNELS
-from app.services.metrics import (
-    COUNT_METRICS,
-    METRICS,
-    WAIT_METRICS,
-    MetricValue,
-    is_rankable,
-    latest_year,
-    metric_values,
-)
+from app.services.errors import BadQueryError
+from app.services.metrics import MetricValue, is_rankable, latest_year, load_figures
 
 DEFAULT_METRIC = "complaints"
 DEFAULT_CHANNEL = "phone"
@@ -28,7 +23,7 @@ DEFAULT_CHANNEL = "phone"
 _SWEDISH_LETTERS = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
 
 
-class RankingQueryError(ValueError):
+class RankingQueryError(BadQueryError):
     """A ranking query that names no metric, period, channel or sector we know."""
 
 
@@ -38,6 +33,17 @@ class RankingQuery:
     period: Period | None = None  # None: the latest year with data for the metric
     sector: str | None = None
     channel: str = DEFAULT_CHANNEL
+
+
+@dataclass(frozen=True)
+class CompanyLine:
+    """What a ranking shows of a company."""
+
+    id: int
+    slug: str
+    name: str
+    org_number: str | None
+    sector: str | None
 
 
 @dataclass(frozen=True)
@@ -72,12 +78,20 @@ class Ranking:
     too_few: list[UnrankedCompany] = field(default_factory=list)
 
     @property
+    def definition(self) -> Metric:
+        return get_metric(self.metric)
+
+    @property
     def is_wait_metric(self) -> bool:
-        return self.metric in WAIT_METRICS
+        return self.definition.is_wait
 
 
+@lru_cache(maxsize=65_536)
 def swedish_sort_key(name: str) -> str:
-    """Sorts names as a Swedish reader expects: case ignored, å ä ö after z, é as e."""
+    """Sorts names as a Swedish reader expects: case ignored, å ä ö after z, é as e.
+
+    Cached: a ranking sorts thousands of names, the same ones every time.
+    """
     letters = unicodedata.normalize("NFC", name.casefold()).translate(_SWEDISH_LETTERS)
     decomposed = unicodedata.normalize("NFKD", letters)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -91,8 +105,8 @@ def parse_ranking_query(
 ) -> RankingQuery:
     """A checked query from the URL's words; RankingQueryError says what is wrong."""
     metric = metric or DEFAULT_METRIC
-    if metric not in METRICS:
-        raise RankingQueryError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
+    if metric not in METRIC_SLUGS:
+        raise RankingQueryError(f"unknown metric {metric!r}; use one of {', '.join(METRIC_SLUGS)}")
     channel = channel or DEFAULT_CHANNEL
     if channel not in CHANNELS:
         raise RankingQueryError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
@@ -105,11 +119,18 @@ def parse_ranking_query(
     return RankingQuery(metric=metric, period=parsed_period, sector=sector or None, channel=channel)
 
 
-def _companies(session: Session, sector: str | None) -> dict[int, tuple[Company, str | None]]:
-    query = select(Company, Sector.slug).outerjoin(Sector, Sector.id == Company.sector_id)
+def _companies(session: Session, sector: str | None) -> dict[int, CompanyLine]:
+    """The companies a ranking may list (one query; plain columns, no ORM objects)."""
+    query = select(Company.id, Company.slug, Company.name, Company.org_number, Sector.slug)
+    query = query.outerjoin(Sector, Sector.id == Company.sector_id)
     if sector is not None:
         query = query.where(Sector.slug == sector)
-    return {company.id: (company, sector_slug) for company, sector_slug in session.execute(query)}
+    companies = {row[0]: CompanyLine(*row) for row in session.execute(query)}
+    # A sector without companies is rare: only then is asking whether it exists worth a query.
+    known = companies or sector is None
+    if not known and session.scalar(select(Sector.id).where(Sector.slug == sector)) is None:
+        raise RankingQueryError(f"unknown sector {sector!r}")
+    return companies
 
 
 def _ranks(values: dict[int, MetricValue], names: dict[int, str]) -> list[tuple[int, int]]:
@@ -126,89 +147,65 @@ def _ranks(values: dict[int, MetricValue], names: dict[int, str]) -> list[tuple[
     return ranked
 
 
-def _rank_positions(
-    session: Session,
-    query: RankingQuery,
-    period: Period,
-    companies: dict[int, tuple[Company, str | None]],
-) -> tuple[list[tuple[int, int]], dict[int, MetricValue]]:
-    values = metric_values(
-        session, query.metric, period, channel=query.channel, company_ids=list(companies)
-    )
-    rankable = {cid: value for cid, value in values.items() if is_rankable(query.metric, value)}
-    names = {cid: companies[cid][0].name for cid in values}
-    return _ranks(rankable, names), values
+def _default_period(session: Session, metric: Metric, channel: str) -> Period | None:
+    year = latest_year(session, metric, channel)
+    return Period(year, "year") if year is not None else None
+
+
+def _both_periods(
+    session: Session, metric: Metric, period: Period, channel: str
+) -> tuple[dict[int, MetricValue], dict[int, MetricValue]]:
+    """The values of the period and of the one before."""
+    previous = period.previous()
+    figures = load_figures(session, metric, [period, previous], channel=channel)
+    return figures.values(metric, period, channel), figures.values(metric, previous, channel)
 
 
 def build_ranking(session: Session, query: RankingQuery) -> Ranking:
-    if (
-        query.sector is not None
-        and session.scalar(select(Sector.id).where(Sector.slug == query.sector)) is None
-    ):
-        raise RankingQueryError(f"unknown sector {query.sector!r}")
-    channel = query.channel if query.metric in WAIT_METRICS else DEFAULT_CHANNEL
-    period = query.period
-    if period is None:
-        year = latest_year(session, query.metric, channel)
-        period = Period(year, "year") if year is not None else None
-    ranking = Ranking(metric=query.metric, period=period, channel=channel, sector=query.sector)
+    metric = get_metric(query.metric)
+    channel = query.channel if metric.is_wait else DEFAULT_CHANNEL
+    companies = _companies(session, query.sector)
+    period = query.period or _default_period(session, metric, channel)
+    ranking = Ranking(metric=metric.slug, period=period, channel=channel, sector=query.sector)
     if period is None:
         return ranking
-    companies = _companies(session, query.sector)
-    positions, values = _rank_positions(session, query, period, companies)
-    previous_positions, _ = _rank_positions(session, query, period.previous(), companies)
-    previous = {company_id: rank for rank, company_id in previous_positions}
-    for rank, company_id in positions:
-        company, sector_slug = companies[company_id]
-        value = values[company_id]
+    current, before = _both_periods(session, metric, period, channel)
+    names = {cid: line.name for cid, line in companies.items()}
+    values = {cid: value for cid, value in current.items() if cid in companies}
+    rankable = {cid: v for cid, v in values.items() if is_rankable(metric, v)}
+    previous = {
+        cid: rank
+        for rank, cid in _ranks(
+            {c: v for c, v in before.items() if c in companies and is_rankable(metric, v)}, names
+        )
+    }
+    for rank, cid in _ranks(rankable, names):
+        line, value = companies[cid], values[cid]
         ranking.rows.append(
             RankedCompany(
-                rank=rank,
-                company_id=company_id,
-                slug=company.slug,
-                name=company.name,
-                org_number=company.org_number,
-                sector=sector_slug,
-                value=value.value,
-                sample_size=value.sample_size,
-                previous_rank=previous.get(company_id),
+                rank, cid, line.slug, line.name, line.org_number, line.sector,
+                value.value, value.sample_size, previous.get(cid),
             )
-        )
-    ranked_ids = {company_id for _rank, company_id in positions}
+        )  # fmt: skip
     ranking.too_few = sorted(
         (
-            UnrankedCompany(companies[cid][0].slug, companies[cid][0].name, value.sample_size or 0)
+            UnrankedCompany(companies[cid].slug, companies[cid].name, value.sample_size or 0)
             for cid, value in values.items()
-            if cid not in ranked_ids
+            if cid not in rankable
         ),
         key=lambda unranked: swedish_sort_key(unranked.name),
     )
     return ranking
 
 
-def format_value(metric: str, value: Decimal) -> str:
-    """The value as the contract writes it: shares with 4 decimals, per 100k with 2,
-    counts whole, medians whole or with .5."""
-    if metric in ("abandoned_share", "over_3min_share"):
-        return f"{value:.4f}"
-    if metric == "complaints_per_100k":
-        return f"{value:.2f}"
-    if value == value.to_integral_value():
-        return str(int(value))
-    return f"{value.normalize():f}"
-
-
 __all__ = [
-    "COUNT_METRICS",
-    "METRICS",
-    "WAIT_METRICS",
+    "CompanyLine",
     "RankedCompany",
     "Ranking",
     "RankingQuery",
     "RankingQueryError",
     "UnrankedCompany",
     "build_ranking",
-    "format_value",
     "parse_ranking_query",
     "swedish_sort_key",
 ]

@@ -1,24 +1,54 @@
-"""Company search by name, alias or org number: case-insensitive, Swedish letters included.
+"""Company search by name, alias or org number, answered from an index on both databases.
 
-Names are matched on their normalised form (``app.names.normalize_company_name``:
-Unicode case-folded, legal form removed), which is stored beside every name, so a
-plain LIKE finds "åhus" in "ÅHUS El AB" on SQLite and PostgreSQL alike.
+Every name and alias of a company is kept in ``search_terms`` as *terms*
+(``app.names.search_terms``): the name folded (``app.names.fold_for_search``: case
+folded, legal form removed, diacritics dropped so that å and ä become a and ö o,
+every run of punctuation one space), then taken from the start of each of its words
+to its end, spaces removed. "Drömnätet Fiber AB" gives "dromnatetfiber", which begins
+the name, and "fiber". The query is folded the same way, spaces removed, and finds the
+terms that begin with it: the range ``key <= term < key || U+10FFFF``, which the B-tree
+index on ``(is_start, term)`` answers on SQLite and PostgreSQL alike (the column
+compares by code point on both, so the range is exactly the terms with that prefix).
+
+What matches, then: a query that begins a word of a name, and it may run on into the
+words after it ("dromnatet fib", "fiber", "ÅSK" and "ask" for "Åskvägg"). Letters in
+the middle of a word do not ("natet" does not find "Drömnätet"). Spaces and punctuation
+in the query do not count, so LIKE's ``%`` and ``_`` are no wildcards: they are nothing.
+
+Ranking: a name equal to the query, then names that begin with it, then names with a
+later word that begins with it; ties in Swedish alphabetical order. The index is read
+in two steps, each at most ``CANDIDATE_ROWS_PER_HIT`` rows per hit asked for, in term
+order: terms that begin a name, and, only when those gave fewer companies than asked
+for, the other terms. So when more names match than that (a query of one or two
+letters), the ones ranked are those first in folded order, which can differ from the
+Swedish order of the whole list at å, ä and ö.
+
+Org numbers (``556677-8899``, digits with or without the dash, or a beginning of one)
+are a range on the unique index of ``companies.org_number``.
+
+The terms are written with the names: ``add_search_terms`` is called where a company
+is created or an alias added (app.services.companies) and where a merge moves aliases
+(app.services.merge). Deleting a company deletes its terms (ON DELETE CASCADE).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from app.models import Company, CompanyAlias, Sector
-from app.names import normalize_company_name
+from app.models import Company, SearchTerm, Sector
+from app.names import SEARCH_TERM_MAX_LENGTH, fold_for_search, search_terms
 from app.services.rankings import swedish_sort_key
 
 MAX_QUERY_LENGTH = 200
+CANDIDATE_ROWS_PER_HIT = 10
 _ORG_DIGITS = re.compile(r"^(?:16)?\d[\d-]{1,11}$")
+_AFTER_ANY_TERM = "\U0010ffff"  # sorts after every character a term can hold
+_EXACT, _PREFIX, _OTHER = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -30,14 +60,39 @@ class SearchHit:
     matched: str  # the name, alias or org number that matched
 
 
-def _like_pattern(text: str) -> str:
-    """``%text%`` with LIKE's wildcards in ``text`` escaped (escape character ``\\``)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def add_search_terms(session: Session, company_id: int, names: Iterable[str]) -> None:
+    """Make ``names`` find the company: add the terms it does not have yet."""
+    new = search_terms(names)
+    if not new:
+        return
+    kept = {
+        row.term: row
+        for row in session.scalars(
+            select(SearchTerm).where(
+                SearchTerm.company_id == company_id, SearchTerm.term.in_(list(new))
+            )
+        )
+    }
+    for term, (matched, is_start) in new.items():
+        row = kept.get(term)
+        if row is None:
+            session.add(
+                SearchTerm(company_id=company_id, term=term, matched=matched, is_start=is_start)
+            )
+        elif is_start and not row.is_start:
+            row.matched, row.is_start = matched, True
+    session.flush()
 
 
-def _org_number_pattern(q: str) -> str | None:
-    """A LIKE pattern for an org number or its beginning, with or without the dash."""
+def _hit_columns() -> Select[int, str, str, str | None, str]:
+    """A company's id and what a hit shows of it."""
+    return select(
+        Company.id, Company.slug, Company.name, Company.org_number, Sector.slug
+    ).outerjoin(Sector, Sector.id == Company.sector_id)
+
+
+def _org_number_range(q: str) -> tuple[str, str | None] | None:
+    """The org numbers that begin like ``q``, with or without the dash: [low, high)."""
     compact = q.replace(" ", "")
     if not _ORG_DIGITS.match(compact):
         return None
@@ -46,80 +101,94 @@ def _org_number_pattern(q: str) -> str | None:
         digits = digits[2:]
     if len(digits) < 3 or len(digits) > 10:
         return None
-    formatted = digits if len(digits) <= 6 else f"{digits[:6]}-{digits[6:]}"
-    return f"{formatted}%"
+    # The next number of as many digits bounds the range above (none after 999...), so
+    # the range holds under any collation, not only a byte-wise one.
+    following = str(int(digits) + 1)
+    high = _format_org_prefix(following) if len(following) == len(digits) else None
+    return _format_org_prefix(digits), high
 
 
-def _score(normalized: str, needle: str) -> int:
-    """0 for an exact match, 1 for a prefix, 2 for anything else."""
-    if normalized == needle:
-        return 0
-    return 1 if normalized.startswith(needle) else 2
+def _format_org_prefix(digits: str) -> str:
+    return digits if len(digits) <= 6 else f"{digits[:6]}-{digits[6:]}"
 
 
-def _name_hits(session: Session, needle: str) -> dict[int, tuple[int, str, Company, str | None]]:
-    pattern = _like_pattern(needle)
-    found: dict[int, tuple[int, str, Company, str | None]] = {}
-    by_name = (
-        select(Company, Sector.slug, Company.name, Company.normalized_name)
-        .outerjoin(Sector, Sector.id == Company.sector_id)
-        .where(Company.normalized_name.like(pattern, escape="\\"))
-    )
-    by_alias = (
-        select(Company, Sector.slug, CompanyAlias.alias, CompanyAlias.normalized)
-        .join(CompanyAlias, CompanyAlias.company_id == Company.id)
-        .outerjoin(Sector, Sector.id == Company.sector_id)
-        .where(CompanyAlias.normalized.like(pattern, escape="\\"))
-    )
-    for query in (by_name, by_alias):
-        for company, sector, matched, normalized in session.execute(query):
-            score = _score(normalized, needle)
-            if company.id not in found or score < found[company.id][0]:
-                found[company.id] = (score, matched, company, sector)
-    return found
-
-
-def _org_hits(session: Session, pattern: str) -> dict[int, tuple[int, str, Company, str | None]]:
-    query = (
-        select(Company, Sector.slug)
-        .outerjoin(Sector, Sector.id == Company.sector_id)
-        .where(Company.org_number.like(pattern))
-    )
+def _org_hits(
+    session: Session, low: str, high: str | None, rows: int
+) -> dict[int, tuple[int, SearchHit]]:
+    query = _hit_columns().where(Company.org_number >= low)
+    if high is not None:
+        query = query.where(Company.org_number < high)
+    query = query.order_by(Company.org_number).limit(rows)
     return {
-        company.id: (0, company.org_number or "", company, sector)
-        for company, sector in session.execute(query)
+        company_id: (_EXACT, SearchHit(slug, name, org_number, sector, org_number or ""))
+        for company_id, slug, name, org_number, sector in session.execute(query)
     }
+
+
+def _term_hits(
+    session: Session, key: str, *, is_start: bool, rows: int
+) -> list[tuple[int, int, SearchHit]]:
+    """(company id, score, hit) for the terms of one kind that begin with ``key``."""
+    # The rows are bounded before the join, so that only they look up their company.
+    terms = (
+        select(SearchTerm.company_id, SearchTerm.term, SearchTerm.matched)
+        .where(
+            SearchTerm.is_start == is_start,
+            SearchTerm.term >= key,
+            SearchTerm.term < key + _AFTER_ANY_TERM,
+        )
+        .order_by(SearchTerm.term)
+        .limit(rows)
+        .subquery()
+    )
+    query = (
+        _hit_columns()
+        .add_columns(terms.c.term, terms.c.matched)
+        .join(terms, terms.c.company_id == Company.id)
+        .order_by(terms.c.term)
+    )
+    hits = []
+    for company_id, slug, name, org_number, sector, term, matched in session.execute(query):
+        score = _OTHER if not is_start else _EXACT if term == key else _PREFIX
+        hits.append((company_id, score, SearchHit(slug, name, org_number, sector, matched)))
+    return hits
+
+
+def _keep_best(
+    found: dict[int, tuple[int, SearchHit]], company_id: int, score: int, hit: SearchHit
+) -> None:
+    """Keep the better of two hits of one company: the lower score, then its own name."""
+    if company_id in found:
+        kept_score, kept = found[company_id]
+        if (kept_score, kept.matched != kept.name) <= (score, hit.matched != hit.name):
+            return
+    found[company_id] = (score, hit)
 
 
 def search_companies(session: Session, q: str, *, limit: int = 20) -> list[SearchHit]:
     """Companies whose name, alias or org number matches ``q``; best matches first.
 
-    An exact name beats a name that begins with ``q``, which beats one that merely
-    contains it; ties are in Swedish alphabetical order. A blank ``q`` finds nothing.
+    An exact name beats a name that begins with ``q``, which beats one with a later
+    word that begins with it; ties are in Swedish alphabetical order. A blank ``q``
+    finds nothing.
     """
     text = q.strip()[:MAX_QUERY_LENGTH]
     if not text or limit <= 0:
         return []
-    found: dict[int, tuple[int, str, Company, str | None]] = {}
-    org_pattern = _org_number_pattern(text)
-    if org_pattern is not None:
-        found.update(_org_hits(session, org_pattern))
-    needle = normalize_company_name(text)
-    if needle:
-        for company_id, hit in _name_hits(session, needle).items():
-            if company_id not in found or hit[0] < found[company_id][0]:
-                found[company_id] = hit
-    ordered = sorted(found.values(), key=lambda hit: (hit[0], swedish_sort_key(hit[2].name)))
-    return [
-        SearchHit(
-            slug=company.slug,
-            name=company.name,
-            org_number=company.org_number,
-            sector=sector,
-            matched=matched,
-        )
-        for _score_, matched, company, sector in ordered[:limit]
-    ]
+    rows = CANDIDATE_ROWS_PER_HIT * limit
+    found: dict[int, tuple[int, SearchHit]] = {}
+    org_range = _org_number_range(text)
+    if org_range is not None:
+        found.update(_org_hits(session, *org_range, rows))
+    key = fold_for_search(text).replace(" ", "")[:SEARCH_TERM_MAX_LENGTH]
+    if key:
+        for is_start in (True, False):
+            if not is_start and len(found) >= limit:
+                break  # the other terms rank below every company already found
+            for company_id, score, hit in _term_hits(session, key, is_start=is_start, rows=rows):
+                _keep_best(found, company_id, score, hit)
+    ordered = sorted(found.values(), key=lambda kept: (kept[0], swedish_sort_key(kept[1].name)))
+    return [hit for _score, hit in ordered[:limit]]
 
 
-__all__ = ["SearchHit", "search_companies"]
+__all__ = ["SearchHit", "add_search_terms", "search_companies"]

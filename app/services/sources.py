@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Source
+from app.models import ImportBatch, Source
 
 _SOURCE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -21,3 +22,30 @@ def get_or_create_source(session: Session, slug: str, *, name: str | None = None
         session.add(source)
         session.flush()
     return source
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    slug: str
+    name: str
+    url: str | None
+    batches: int
+    terms: str | None = None  # declared by a scraper's module
+    cadence: str | None = None
+
+
+def sources_with_batches(session: Session) -> list[SourceSummary]:
+    query = (
+        select(
+            Source.slug,
+            Source.name,
+            Source.url,
+            func.count(ImportBatch.id),
+            Source.terms,
+            Source.cadence,
+        )
+        .outerjoin(ImportBatch, ImportBatch.source_id == Source.id)
+        .group_by(Source.id, Source.slug, Source.name, Source.url, Source.terms, Source.cadence)
+        .order_by(Source.slug)
+    )
+    return [SourceSummary(*row) for row in session.execute(query)]

@@ -6,16 +6,16 @@ company, so Python never sees the histogram rows themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMonthCount
 from app.periods import Period
 
-SLOW_SECONDS = 180
 _SHARE = Decimal("0.0001")
 
 
@@ -72,25 +72,66 @@ def share(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(_SHARE, ROUND_HALF_UP)
 
 
-def contact_counts(
-    session: Session, period: Period, channel: str, company_ids: Iterable[int] | None
-) -> dict[int, tuple[int, int, int]]:
-    """company -> (contacts, abandoned, not answered within 180 s) over the period,
-    from the monthly counts: companies x months rows, whatever the measurements."""
-    conditions = [WaitMonthCount.month.in_(period.months()), WaitMonthCount.channel == channel]
-    if company_ids is not None:
-        conditions.append(WaitMonthCount.company_id.in_(list(company_ids)))
-    query = (
-        select(
-            WaitMonthCount.company_id,
-            func.sum(WaitMonthCount.contacts),
-            func.sum(WaitMonthCount.abandoned),
-            func.sum(WaitMonthCount.slow),
+def month_counts(
+    session: Session,
+    months: Sequence[str] | None,
+    channels: Sequence[str],
+    company_ids: Iterable[int] | Select[Any] | None,
+    *,
+    summed: bool = False,
+) -> Iterator[tuple[int, str, str, tuple[int, int, int]]]:
+    """(company, month, channel, (contacts, abandoned, not answered within 180 s)) from the
+    monthly counts; with ``summed``, one row per company over all ``months`` of one
+    channel (the month given as ""). Companies x months rows, whatever the measurements."""
+    wmc = WaitMonthCount
+    conditions = [wmc.channel.in_(channels)]
+    if months is not None:
+        conditions.append(wmc.month.in_(months))
+    if isinstance(company_ids, Select):
+        conditions.append(wmc.company_id.in_(company_ids))
+    elif company_ids is not None:
+        conditions.append(wmc.company_id.in_(list(company_ids)))
+    if summed:
+        query = select(
+            wmc.company_id,
+            literal(""),
+            func.min(wmc.channel),
+            func.sum(wmc.contacts),
+            func.sum(wmc.abandoned),
+            func.sum(wmc.slow),
+        ).group_by(wmc.company_id)
+    else:
+        query = select(
+            wmc.company_id, wmc.month, wmc.channel, wmc.contacts, wmc.abandoned, wmc.slow
         )
-        .where(*conditions)
-        .group_by(WaitMonthCount.company_id)
+    for cid, month, channel, contacts, abandoned, slow in session.execute(query.where(*conditions)):
+        yield cid, month, channel, (int(contacts), int(abandoned), int(slow))
+
+
+def _has_outcome(outcomes: Sequence[str]) -> ColumnElement[bool]:
+    """A month row with data for these outcomes: announcements, or measured contacts."""
+    return WaitMonthCount.announced > 0 if "announced" in outcomes else WaitMonthCount.contacts > 0
+
+
+def latest_month(session: Session, channel: str, outcomes: Sequence[str]) -> str | None:
+    month: str | None = session.scalar(
+        select(func.max(WaitMonthCount.month)).where(
+            WaitMonthCount.channel == channel, _has_outcome(outcomes)
+        )
     )
-    return {
-        company_id: (int(contacts), int(abandoned), int(slow))
-        for company_id, contacts, abandoned, slow in session.execute(query)
-    }
+    return month
+
+
+def months_with_data(session: Session, channel: str, outcomes: Sequence[str]) -> list[str]:
+    """Every month with data for the outcomes on the channel, by a loose index scan: one
+    index probe per month found, however many companies and rows each month has."""
+    wmc = WaitMonthCount
+    found = select(func.min(wmc.month)).where(wmc.channel == channel, _has_outcome(outcomes))
+    steps = found.cte("months", recursive=True)
+    following = (
+        select(func.min(wmc.month))
+        .where(wmc.month > steps.c[0], wmc.channel == channel, _has_outcome(outcomes))
+        .scalar_subquery()
+    )
+    steps = steps.union_all(select(following).where(steps.c[0].is_not(None)))
+    return [month for month in session.scalars(select(steps.c[0])) if month is not None]

@@ -14,9 +14,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.metrics import SLOW_SECONDS
 from app.models import WaitHistogram, WaitMeasurement, WaitMonthCount
 from app.services.wait_medians import refresh_company_medians
-from app.services.wait_metrics import SLOW_SECONDS
 
 # (company_id, month, channel, outcome, wait_seconds)
 HistogramKey = tuple[int, str, str, str, int]

@@ -6,24 +6,23 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.deps import ReadSessionDep
+from app.metrics import WAIT_METRIC_SLUGS
 from app.services.companies import company_by_slug
-from app.services.company_history import (
+from app.services.company_figures import latest_waits, raw_counts
+from app.services.company_standing import (
+    RANKED_OVER_TIME,
     SPANISH_BAR,
-    company_history,
-    latest_waits,
     law_bars,
-    raw_counts,
-    sector_of,
     sector_places,
     yearly_ranks,
 )
-from app.services.metrics import WAIT_METRICS
+from app.services.sectors import sector_of
+from app.services.series import company_history, load_company_figures
 from app.web.charts import line_chart
 from app.web.errors import error_page
 from app.web.templating import PageContext, get_templates
 
 router = APIRouter(include_in_schema=False)
-RANKED_OVER_TIME = ("complaints", "wait_median")
 
 
 @router.get("/companies/{slug}", response_class=HTMLResponse)
@@ -35,21 +34,23 @@ def company_page(request: Request, slug: str, session: ReadSessionDep) -> Respon
         # A company that was merged into another: its old address leads to the new one.
         target = PageContext(request).url(f"/companies/{company.slug}")
         return RedirectResponse(target, status_code=301)
-    histories = company_history(session, company.id)
-    charts = {
-        history.metric: line_chart([(str(p.period), p.value) for p in history.points])
-        for history in histories
-    }
-    sector = sector_of(session, company)
+    figures = load_company_figures(session, company.id)
+    histories = company_history(figures)
+    ranks = yearly_ranks(session, company.id)
     context = {
         "company": company,
-        "sector": sector,
+        "sector": sector_of(session, company),
         "histories": [history for history in histories if history.has_data],
-        "charts": charts,
-        "wait_metrics": WAIT_METRICS,
-        "ranks": {metric: yearly_ranks(session, company.id, metric) for metric in RANKED_OVER_TIME},
-        "places": sector_places(session, company),
-        "law_bars": law_bars(session, company.id),
+        "charts": {
+            h.metric: line_chart([(str(p.period), p.value) for p in h.points]) for h in histories
+        },
+        "wait_metrics": WAIT_METRIC_SLUGS,
+        "ranks": {
+            metric: [(r.period, r.rank, r.ranked) for r in ranks if r.metric == metric]
+            for metric in RANKED_OVER_TIME
+        },
+        "places": sector_places(session, figures, company.sector_id),
+        "law_bars": law_bars(figures),
         "spanish_bar": SPANISH_BAR,
         "counts": raw_counts(session, company.id),
         "waits": latest_waits(session, company.id),

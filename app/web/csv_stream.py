@@ -23,6 +23,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from app.services.errors import BadQueryError
+
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 # Bytes gathered before a chunk is handed to the response.
@@ -41,7 +43,7 @@ EXCEL_SV = CsvDialect("excel-sv", ";", ",")
 DIALECTS = {dialect.name: dialect for dialect in (EXCEL, EXCEL_SV)}
 
 
-class UnknownDialectError(ValueError):
+class UnknownDialectError(BadQueryError):
     """A ``?dialect=`` we do not write."""
 
 

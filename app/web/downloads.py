@@ -19,21 +19,17 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import Database
-from app.deps import DatabaseDep, RankingParamsDep, ReadSessionDep, SettingsDep
+from app.deps import DatabaseDep, RankingQueryDep, ReadSessionDep, SettingsDep
 from app.services import exports
 from app.services.companies import company_by_slug
-from app.services.rankings import RankingQueryError, build_ranking, parse_ranking_query
-from app.web.csv_stream import CsvDialect, UnknownDialectError, csv_chunks, parse_dialect
+from app.services.rankings import build_ranking
+from app.web.csv_stream import CsvDialect, csv_chunks, parse_dialect
 
 router = APIRouter()
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
 
 RowSource = Callable[[Session], Iterable[tuple[Any, ...]]]
-
-
-def _bad_query(message: str) -> JSONResponse:
-    return JSONResponse({"detail": message}, status_code=422)
 
 
 def _header_value(text: str) -> str:
@@ -77,12 +73,8 @@ def _bulk(
     settings: Settings,
     dialect: str | None,
 ) -> Response:
-    try:
-        parsed = parse_dialect(dialect)
-    except UnknownDialectError as error:
-        return _bad_query(str(error))
     return _csv_response(
-        _rows_from_database(database, name, rows, parsed),
+        _rows_from_database(database, name, rows, parse_dialect(dialect)),
         filename=f"{name}.csv",
         request=request,
         settings=settings,
@@ -94,17 +86,13 @@ def rankings_csv(
     request: Request,
     session: ReadSessionDep,
     settings: SettingsDep,
-    params: RankingParamsDep,
+    query: RankingQueryDep,
     dialect: str | None = None,
 ) -> Response:
     # A ranking is one row per company and is built whole by the service anyway;
     # building it here lets a bad query answer 422 before the body starts.
-    try:
-        parsed_dialect = parse_dialect(dialect)
-        query = parse_ranking_query(**params)
-        ranking = build_ranking(session, query)
-    except (RankingQueryError, UnknownDialectError) as error:
-        return _bad_query(str(error))
+    parsed_dialect = parse_dialect(dialect)
+    ranking = build_ranking(session, query)
     parts = ["rankings", ranking.metric]
     if ranking.is_wait_metric:
         parts.append(ranking.channel)
@@ -129,10 +117,7 @@ def company_csv(
     settings: SettingsDep,
     dialect: str | None = None,
 ) -> Response:
-    try:
-        parsed_dialect = parse_dialect(dialect)
-    except UnknownDialectError as error:
-        return _bad_query(str(error))
+    parsed_dialect = parse_dialect(dialect)
     company = company_by_slug(session, slug)
     if company is None:
         return JSONResponse({"detail": f"no company {slug!r}"}, status_code=404)

@@ -9,57 +9,82 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.deps import QueryText, RankingParamsDep, ReadSessionDep
-from app.services.company_history import sector_slugs, sources_with_batches
-from app.services.rankings import RankingQueryError, build_ranking, parse_ranking_query
+from app.deps import PageNumber, QueryText, RankingParamsDep, RankingQueryDep, ReadSessionDep
+from app.services.rankings import RankingQuery, build_ranking
 from app.services.search import search_companies
+from app.services.sectors import sector_slugs
+from app.services.sources import sources_with_batches
 from app.web import company
 from app.web.errors import error_page
-from app.web.ranking_view import biggest_movers, period_choices, ranking_rows
+from app.web.ranking_view import (
+    FRONT_PAGE_SIZE,
+    PAGE_SIZE,
+    PageOutOfRangeError,
+    biggest_movers,
+    period_choices,
+    ranking_page,
+)
 from app.web.templating import get_templates
 
 router = APIRouter(include_in_schema=False)
 router.include_router(company.router)
 
 
-def _ranking_context(session: ReadSessionDep, params: dict[str, str | None]) -> dict[str, Any]:
-    """Everything the ranking shows; RankingQueryError when the query is wrong."""
-    query = parse_ranking_query(**params)
+def _ranking_context(
+    session: ReadSessionDep,
+    params: dict[str, str | None],
+    query: RankingQuery,
+    page: int,
+    size: int,
+) -> dict[str, Any]:
+    """Everything a ranking page shows; PageOutOfRangeError past its last page."""
     ranking = build_ranking(session, query)
-    rows = ranking_rows(session, ranking)
     given = {key: value for key, value in params.items() if value}
     return {
         "ranking": ranking,
-        "rows": rows,
-        "movers": biggest_movers(rows),
+        "view": ranking_page(session, ranking, page, size),
+        "movers": biggest_movers(ranking),
         "periods": period_choices(session, ranking.metric, ranking.channel),
         "sectors": sector_slugs(session),
         "params": given,
         "csv_url": "/rankings.csv" + (f"?{urlencode(given)}" if given else ""),
         "json_url": "/api/v1/rankings" + (f"?{urlencode(given)}" if given else ""),
+        "is_front": size == FRONT_PAGE_SIZE,
     }
 
 
 def _ranking_page(
-    request: Request, session: ReadSessionDep, template: str, params: dict[str, str | None]
+    request: Request,
+    session: ReadSessionDep,
+    template: str,
+    params: dict[str, str | None],
+    query: RankingQuery,
+    page: int = 1,
+    size: int = PAGE_SIZE,
 ) -> HTMLResponse:
     try:
-        context = _ranking_context(session, params)
-    except RankingQueryError as error:
-        return error_page(request, 422, str(error))
+        context = _ranking_context(session, params, query, page, size)
+    except PageOutOfRangeError:
+        return error_page(request, 404, None)
     return get_templates(request).render(request, template, context)
 
 
 @router.get("/", response_class=HTMLResponse)
-def front_page(request: Request, session: ReadSessionDep, params: RankingParamsDep) -> HTMLResponse:
-    return _ranking_page(request, session, "front.html", params)
+def front_page(
+    request: Request, session: ReadSessionDep, params: RankingParamsDep, query: RankingQueryDep
+) -> HTMLResponse:
+    return _ranking_page(request, session, "front.html", params, query, size=FRONT_PAGE_SIZE)
 
 
 @router.get("/rankings", response_class=HTMLResponse)
 def rankings_page(
-    request: Request, session: ReadSessionDep, params: RankingParamsDep
+    request: Request,
+    session: ReadSessionDep,
+    params: RankingParamsDep,
+    query: RankingQueryDep,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
-    return _ranking_page(request, session, "rankings.html", params)
+    return _ranking_page(request, session, "rankings.html", params, query, page)
 
 
 @router.get("/search", response_class=HTMLResponse)

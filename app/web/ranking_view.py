@@ -1,19 +1,21 @@
-"""What the rankings page shows beside the ranking: rank changes, sparklines, periods."""
+"""What the rankings page shows beside the ranking: rank changes, sparklines, pages, periods."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from app.periods import Period
-from app.services.company_history import available_periods, metric_series, periods_ending
+from app.metrics import get_metric
+from app.services.data_periods import available_periods
 from app.services.rankings import RankedCompany, Ranking
+from app.services.series import spark_series
 from app.web.charts import Chart, sparkline
 
 SPARK_PERIODS = 12
 MOVERS = 5
+PAGE_SIZE = 50  # /rankings
+FRONT_PAGE_SIZE = 20  # /
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,29 @@ class Row:
     spark: Chart | None
 
 
-def rank_change(row: RankedCompany) -> Change:
+@dataclass(frozen=True)
+class RankingPage:
+    """One page of a ranking: its rows (with sparklines) and where it stands among the pages."""
+
+    rows: list[Row]
+    number: int
+    pages: int
+    total: int
+    first_position: int  # the position of the first row shown, 1-based
+
+    @property
+    def has_more(self) -> bool:
+        return self.number < self.pages
+
+
+class PageOutOfRangeError(LookupError):
+    """A page number past the last page of the ranking."""
+
+
+def rank_change(row: RankedCompany, compared: bool) -> Change:
+    if not compared:
+        # With nobody ranked the period before there is nothing to compare: no "new" stars.
+        return Change("none", 0)
     if row.previous_rank is None:
         return Change("new", 0)
     steps = row.previous_rank - row.rank
@@ -46,50 +70,42 @@ def rank_change(row: RankedCompany) -> Change:
     return Change("same", 0)
 
 
-def _spark_periods(period: Period) -> list[Period]:
-    if period.kind == "year":
-        return [Period.parse(month) for month in period.months()]
-    return periods_ending(period, SPARK_PERIODS)
+def _compared(ranking: Ranking) -> bool:
+    return any(row.previous_rank is not None for row in ranking.rows)
 
 
-def _sparks(session: Session, ranking: Ranking) -> dict[int, list[Decimal | None]]:
-    if ranking.period is None or not ranking.rows:
-        return {}
-    ids = [row.company_id for row in ranking.rows]
-    series = metric_series(
-        session,
-        ranking.metric,
-        _spark_periods(ranking.period),
-        channel=ranking.channel,
-        company_ids=ids,
-    )
-    if not any(p.value is not None for points in series.values() for p in points):
-        # Figures only per year: show the years instead of the months.
-        years = periods_ending(Period(ranking.period.year, "year"), SPARK_PERIODS)
-        series = metric_series(
-            session, ranking.metric, years, channel=ranking.channel, company_ids=ids
+def ranking_page(session: Session, ranking: Ranking, number: int, size: int) -> RankingPage:
+    """Page ``number`` (1-based) of ``size`` rows; sparklines only for the rows shown."""
+    total = len(ranking.rows)
+    pages = max(1, -(-total // size))
+    if number > pages:
+        raise PageOutOfRangeError(f"there are {pages} pages")
+    shown = ranking.rows[(number - 1) * size : number * size]
+    sparks = {}
+    if ranking.period is not None and shown:
+        sparks = spark_series(
+            session,
+            get_metric(ranking.metric),
+            ranking.period,
+            channel=ranking.channel,
+            company_ids=[row.company_id for row in shown],
+            length=SPARK_PERIODS,
         )
-    return {cid: [p.value for p in points] for cid, points in series.items()}
-
-
-def ranking_rows(session: Session, ranking: Ranking) -> list[Row]:
-    sparks = _sparks(session, ranking)
-    # With nobody ranked the period before there is nothing to compare: no "new" stars.
-    compared = any(row.previous_rank is not None for row in ranking.rows)
-    return [
-        Row(
-            row,
-            rank_change(row) if compared else Change("none", 0),
-            sparkline(sparks.get(row.company_id, [])),
-        )
-        for row in ranking.rows
+    compared = _compared(ranking)
+    rows = [
+        Row(row, rank_change(row, compared), sparkline(sparks.get(row.company_id, [])))
+        for row in shown
     ]
+    return RankingPage(rows, number, pages, total, (number - 1) * size + 1)
 
 
-def biggest_movers(rows: list[Row], limit: int = MOVERS) -> list[Row]:
-    """The rows whose rank changed most since the period before, either way."""
-    moved = [row for row in rows if row.change.direction in ("up", "down")]
-    return sorted(moved, key=lambda row: (-row.change.steps, row.ranked.rank))[:limit]
+def biggest_movers(ranking: Ranking, limit: int = MOVERS) -> list[Row]:
+    """The companies whose rank changed most since the period before, either way."""
+    compared = _compared(ranking)
+    changes = [(row, rank_change(row, compared)) for row in ranking.rows]
+    moved = [(row, change) for row, change in changes if change.direction in ("up", "down")]
+    moved.sort(key=lambda pair: (-pair[1].steps, pair[0].rank))
+    return [Row(row, change, None) for row, change in moved[:limit]]
 
 
 @dataclass(frozen=True)
@@ -100,7 +116,7 @@ class PeriodChoices:
 
 
 def period_choices(session: Session, metric: str, channel: str) -> PeriodChoices:
-    periods = available_periods(session, metric, channel)
+    periods = available_periods(session, get_metric(metric), channel)
     return PeriodChoices(
         years=[str(p) for p in periods if p.kind == "year"],
         quarters=[str(p) for p in periods if p.kind == "quarter"],

@@ -13,9 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from app.config import Settings
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, choose_language, load_catalogs
-from app.services.metric_docs import metric_doc
-from app.services.metrics import METRICS
-from app.services.rankings import format_value
+from app.metrics import METRIC_SLUGS, get_metric
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -53,10 +51,12 @@ class Templates:
             "_": translations.gettext,
             "gettext": translations.gettext,
             "ngettext": translations.ngettext,
-            "fmt": lambda metric, value: _local_number(format_value(metric, value), page.language),
-            "metric_name": lambda metric: metric_doc(metric, page.language)["name"],
-            "metric_doc": lambda metric: metric_doc(metric, page.language),
-            "all_metrics": METRICS,
+            "fmt": lambda metric, value: _local_number(
+                get_metric(metric).format(value), page.language
+            ),
+            "metric_name": lambda metric: get_metric(metric).text(page.language)["name"],
+            "metric_doc": lambda metric: get_metric(metric).text(page.language),
+            "all_metrics": METRIC_SLUGS,
             "settings": self.settings,
             **context,
         }

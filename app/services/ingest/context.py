@@ -40,6 +40,8 @@ class BatchContext:
     org_numbers_filled: int = 0
     # (company, month, channel, outcome) of every wait the batch added, changed or moved.
     wait_cells: set[tuple[int, str, str, str]] = field(default_factory=set)
+    # (company, metric, year) of every complaint count the batch added or changed.
+    complaint_years: set[tuple[int, str, int]] = field(default_factory=set)
     _by_name: dict[str, int] = field(default_factory=dict)
     _by_org: dict[str, int] = field(default_factory=dict)
 

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from app.models import ImportBatch
 from app.models.base import utcnow
 from app.schemas import KINDS, FieldError, Record, parse_row
+from app.services.complaint_periods import refresh_complaint_periods
+from app.services.data_version import bump_data_version
 from app.services.ingest.companies import CompanyHandler
 from app.services.ingest.context import BatchContext, RowError
 from app.services.ingest.reader import CellRow, HeaderError, UnreadableBody, read_csv, read_json
@@ -175,6 +177,8 @@ def _apply_rows(ctx: BatchContext, request: ImportRequest, body: Any) -> None:
             handler.apply(ctx, chunk)
         if ctx.wait_cells and not ctx.error_count:
             refresh_period_medians(ctx.session, ctx.wait_cells)
+        if ctx.complaint_years and not ctx.error_count:
+            refresh_complaint_periods(ctx.session, ctx.complaint_years)
     except HeaderError as error:
         for problem in error.errors:
             ctx.error(1, problem.column, problem.message)
@@ -209,6 +213,7 @@ def _finish(ctx: BatchContext, request: ImportRequest, body_sha256: str) -> Impo
     batch.finished_at = utcnow()
     if not request.dry_run:
         link_snapshots(ctx.session, batch.id, request.snapshot_ids)
+        bump_data_version(ctx.session)
     report = batch_report(batch, ctx)
     if request.snapshot_ids:
         report["snapshots"] = [s.as_dict() for s in batch_snapshots(ctx.session, batch.id)]

@@ -79,11 +79,15 @@ class ValueHandler:
                 ctx.count("inserted")
             elif self._same(current, columns, ctx):
                 ctx.count("unchanged")
+                continue
             elif current.batch_id == ctx.batch.id:
                 ctx.error(line, "", spec.conflict)
             else:
                 self._replace(ctx, current, columns)
                 ctx.count("updated")
+            if spec.model is ComplaintCount:
+                # The period values of this company, metric and year are computed again.
+                ctx.complaint_years.add((columns["company_id"], columns["metric"], columns["year"]))
         ctx.session.flush()
 
     def _existing(

@@ -1,0 +1,177 @@
+"""Where a company stands: its ranks over the years, its sector, Spain's 3-minute bar.
+
+Ranks over time are counted from the stored aggregates (a rank is one more than
+the number of ranked companies with a larger value), in one query for every
+year, so a company page costs the same however much data the site holds.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from app.metrics import COUNT, MEDIAN, METRICS, MIN_SAMPLE, RATE, SHARE, get_metric
+from app.models import Company, ComplaintPeriodValue, WaitPeriodMedian
+from app.periods import Period
+from app.schemas import CHANNELS
+from app.services.metrics import (
+    Figures,
+    is_rankable,
+    load_counts,
+    load_medians,
+    load_period_tallies,
+)
+from app.services.series import CompanyFigures
+
+SPANISH_BAR = Decimal("0.95")  # Spain's customer-service law: 95 % answered within 3 minutes
+RANKED_OVER_TIME = ("complaints", "wait_median")
+
+
+@dataclass(frozen=True)
+class YearRank:
+    metric: str
+    period: Period
+    rank: int | None  # None: the company had a figure but was not ranked
+    ranked: int  # how many companies were ranked that year
+
+
+@dataclass(frozen=True)
+class SectorPlace:
+    metric: str
+    period: Period
+    value: Decimal
+    sector_median: Decimal
+    companies: int
+
+
+@dataclass(frozen=True)
+class LawBar:
+    period: Period
+    channel: str
+    within_3min: Decimal  # the share of contacts a person answered within 180 s
+    contacts: int
+
+    @property
+    def meets_bar(self) -> bool:
+        return self.within_3min >= SPANISH_BAR
+
+
+def _complaint_ranks(company_id: int) -> Select[Any]:
+    mine, other = aliased(ComplaintPeriodValue), aliased(ComplaintPeriodValue)
+    same_year = and_(other.metric == mine.metric, other.period == mine.period)
+    worse = select(func.count()).where(same_year, other.value > mine.value).scalar_subquery()
+    ranked = select(func.count()).where(same_year).scalar_subquery()
+    return select(literal("complaints"), mine.period, literal(True), worse, ranked).where(
+        mine.company_id == company_id, mine.metric == "complaints", func.length(mine.period) == 4
+    )
+
+
+def _median_ranks(company_id: int, channel: str) -> Select[Any]:
+    mine, other = aliased(WaitPeriodMedian), aliased(WaitPeriodMedian)
+    same_year = and_(
+        other.period == mine.period,
+        other.channel == mine.channel,
+        other.outcome == mine.outcome,
+        other.n >= MIN_SAMPLE,
+    )
+    worse = select(func.count()).where(same_year, other.middle_sum > mine.middle_sum)
+    ranked = select(func.count()).where(same_year)
+    return select(
+        literal("wait_median"),
+        mine.period,
+        (mine.n >= MIN_SAMPLE),
+        worse.scalar_subquery(),
+        ranked.scalar_subquery(),
+    ).where(
+        mine.company_id == company_id,
+        mine.channel == channel,
+        mine.outcome == "answered",
+        func.length(mine.period) == 4,
+    )
+
+
+def yearly_ranks(session: Session, company_id: int, *, channel: str = "phone") -> list[YearRank]:
+    """The company's rank among all companies in every year it has a figure, for complaints
+    and the median wait, counted as the yearly ranking counts it; one query.
+    """
+    query = union_all(_complaint_ranks(company_id), _median_ranks(company_id, channel))
+    ranks = [
+        YearRank(metric, Period.parse(period), worse + 1 if rankable else None, ranked)
+        for metric, period, rankable, worse, ranked in session.execute(query)
+        if ranked
+    ]
+    return sorted(ranks, key=lambda r: (r.metric, r.period))
+
+
+def _latest_rankable(company: CompanyFigures) -> dict[str, Period]:
+    """For each metric, the latest year in which the company's value could be ranked."""
+    latest = {}
+    for metric in METRICS.values():
+        for year in reversed(company.years):
+            value = company.value(metric, Period(year, "year"))
+            if value is not None and is_rankable(metric, value):
+                latest[metric.slug] = Period(year, "year")
+                break
+    return latest
+
+
+def _sector_figures(
+    session: Session, sector_id: int, wanted: dict[str, Period], channel: str
+) -> Figures:
+    """The sector's companies' figures in the years ``wanted``: a query per family."""
+    peers = select(Company.id).where(Company.sector_id == sector_id)
+    figures = Figures()
+    metrics = [get_metric(slug) for slug in wanted]
+    counted = [m for m in metrics if m.family in (COUNT, RATE)]
+    if counted:
+        reads = sorted({m.reads for m in counted})
+        years = sorted({str(wanted[m.slug]) for m in counted})
+        rates = any(m.family == RATE for m in counted)
+        load_counts(session, figures, reads, years, peers, with_customers=rates)
+    medians = [m for m in metrics if m.family == MEDIAN]
+    if medians:
+        reads = sorted({m.reads for m in medians})
+        years = sorted({str(wanted[m.slug]) for m in medians})
+        load_medians(session, figures, reads, years, [channel], peers)
+    for year in sorted({wanted[m.slug] for m in metrics if m.family == SHARE}):
+        load_period_tallies(session, figures, year, channel, peers)
+    return figures
+
+
+def sector_places(
+    session: Session, company: CompanyFigures, sector_id: int | None
+) -> list[SectorPlace]:
+    """For each metric, the company's value in its latest year against its sector's median."""
+    if sector_id is None:
+        return []
+    wanted = _latest_rankable(company)
+    figures = _sector_figures(session, sector_id, wanted, company.channel)
+    places = []
+    for slug, period in wanted.items():
+        metric = get_metric(slug)
+        values = figures.values(metric, period, company.channel)
+        rankable = {cid: v.value for cid, v in values.items() if is_rankable(metric, v)}
+        if company.company_id in rankable:
+            median = Decimal(statistics.median(rankable.values()))
+            places.append(
+                SectorPlace(slug, period, rankable[company.company_id], median, len(rankable))
+            )
+    return places
+
+
+def law_bars(company: CompanyFigures) -> list[LawBar]:
+    """The share answered within 3 minutes, per year and measured channel, newest first."""
+    metric = get_metric("over_3min_share")
+    bars = []
+    for year in reversed(company.years):
+        for channel in CHANNELS:
+            period = Period(year, "year")
+            value = company.value(metric, period, channel)
+            if value is not None and value.sample_size:
+                bars.append(LawBar(period, channel, Decimal(1) - value.value, value.sample_size))
+    return bars

@@ -1,0 +1,94 @@
+"""Keeps ``complaint_period_values`` right: each company's count per metric and period
+with the contract's rule applied, recomputed for the (company, metric, year) a batch
+or a merge touched, and only those.
+
+The rule: the row for exactly the period when the company has one; otherwise the
+sum of its rows inside the period at the finest granularity it has there (months
+if it has months in the period, else quarters), never both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.models import ComplaintCount, ComplaintPeriodValue
+from app.periods import Period
+
+# (company_id, metric, year)
+CountYear = tuple[int, str, int]
+_CHUNK = 300
+_TABLE = ComplaintPeriodValue.metadata.tables[ComplaintPeriodValue.__tablename__]
+
+
+def resolve_year(year: int, rows: dict[str, int]) -> dict[str, int]:
+    """Every month, quarter and the year itself that ``rows`` (period -> value, all
+    inside ``year``) give a value for, by the contract's rule."""
+    resolved = {name: value for name, value in rows.items() if len(name) == 7 and "Q" not in name}
+    year_period = Period(year, "year")
+    for period in (*(Period.parse(q) for q in year_period.quarters()), year_period):
+        value = _resolve(period, rows)
+        if value is not None:
+            resolved[str(period)] = value
+    return resolved
+
+
+def _resolve(period: Period, rows: dict[str, int]) -> int | None:
+    if str(period) in rows:
+        return rows[str(period)]
+    months = [rows[m] for m in period.months() if m in rows]
+    if months:
+        return sum(months)
+    quarters = [rows[q] for q in period.quarters() if q in rows and q != str(period)]
+    return sum(quarters) if quarters else None
+
+
+def _chunks(items: Iterable[CountYear]) -> Iterable[list[CountYear]]:
+    iterator = iter(sorted(set(items)))
+    while chunk := list(islice(iterator, _CHUNK)):
+        yield chunk
+
+
+def refresh_complaint_periods(session: Session, touched: Iterable[CountYear]) -> None:
+    """Compute again the period values of every (company, metric, year) in ``touched``."""
+    for chunk in _chunks(touched):
+        key = tuple_(ComplaintCount.company_id, ComplaintCount.metric, ComplaintCount.year)
+        found: dict[CountYear, dict[str, int]] = defaultdict(dict)
+        query = select(
+            ComplaintCount.company_id,
+            ComplaintCount.metric,
+            ComplaintCount.year,
+            ComplaintCount.period,
+            ComplaintCount.value,
+        ).where(key.in_(chunk))
+        for company_id, metric, year, period, value in session.execute(query):
+            found[company_id, metric, year][period] = value
+        stored = tuple_(
+            ComplaintPeriodValue.company_id, ComplaintPeriodValue.metric, ComplaintPeriodValue.year
+        )
+        session.execute(delete(ComplaintPeriodValue).where(stored.in_(chunk)))
+        rows: list[dict[str, Any]] = [
+            {"company_id": cid, "metric": metric, "year": year, "period": period, "value": value}
+            for (cid, metric, year), periods in found.items()
+            for period, value in resolve_year(year, periods).items()
+        ]
+        if rows:
+            session.execute(insert(_TABLE), rows)
+
+
+def refresh_company_complaint_periods(session: Session, company_ids: list[int]) -> None:
+    """Compute again every period value of some companies (after a merge)."""
+    session.execute(
+        delete(ComplaintPeriodValue).where(ComplaintPeriodValue.company_id.in_(company_ids))
+    )
+    keys = session.execute(
+        select(ComplaintCount.company_id, ComplaintCount.metric, ComplaintCount.year)
+        .where(ComplaintCount.company_id.in_(company_ids))
+        .distinct()
+    )
+    refresh_complaint_periods(session, [(cid, metric, year) for cid, metric, year in keys])

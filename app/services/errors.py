@@ -1,0 +1,8 @@
+"""Domain errors the web layer maps to HTTP answers in one place (``app.main``)."""
+
+from __future__ import annotations
+
+
+class BadQueryError(ValueError):
+    """A request names something we do not know (a metric, period, channel, sector,
+    dialect): answered 422 with the message, as a page or as JSON."""

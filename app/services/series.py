@@ -1,0 +1,147 @@
+"""Figures over time: a company's every metric, and the sparklines beside a ranking.
+
+Each family of figures is read with one query for all the periods shown
+(``app.services.metrics``), then every metric's points are computed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from app.metrics import COMPLAINT_METRICS, METRICS, Metric
+from app.periods import Period
+from app.schemas import CHANNELS
+from app.services.metrics import (
+    Figures,
+    MetricValue,
+    load_counts,
+    load_figures,
+    load_medians,
+    load_tallies,
+)
+
+HISTORY_MONTHS = 24
+_MEDIAN_OUTCOMES = ("answered", "announced")
+
+
+@dataclass(frozen=True)
+class Point:
+    period: Period
+    value: Decimal | None
+    sample_size: int | None = None
+
+
+@dataclass(frozen=True)
+class MetricHistory:
+    metric: str
+    points: list[Point]
+
+    @property
+    def has_data(self) -> bool:
+        return any(point.value is not None for point in self.points)
+
+
+@dataclass(frozen=True)
+class CompanyFigures:
+    """Everything stored about one company's figures, read in three queries."""
+
+    company_id: int
+    channel: str
+    figures: Figures
+    months: list[str]  # months with data on the channel, oldest first
+    years: list[int]  # years with any data, oldest first
+
+    def value(
+        self, metric: Metric, period: Period, channel: str | None = None
+    ) -> MetricValue | None:
+        return self.figures.values(metric, period, channel or self.channel).get(self.company_id)
+
+
+def periods_ending(period: Period, count: int) -> list[Period]:
+    """The ``count`` periods of the same length that end with ``period``, oldest first."""
+    periods = [period]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    return periods[::-1]
+
+
+def load_company_figures(
+    session: Session, company_id: int, channel: str = "phone"
+) -> CompanyFigures:
+    figures = Figures()
+    ids = [company_id]
+    load_counts(session, figures, COMPLAINT_METRICS, None, ids, with_customers=True)
+    load_medians(session, figures, _MEDIAN_OUTCOMES, None, [channel], ids)
+    load_tallies(session, figures, None, CHANNELS, ids)
+    months = {p for (_metric, p) in figures.counts if len(p) == 7 and "Q" not in p}
+    months.update(month for (ch, month) in figures.tallies if ch == channel)
+    months.update(
+        p for (_o, ch, p) in figures.medians if ch == channel and len(p) == 7 and "Q" not in p
+    )
+    years = {int(p[:4]) for (_metric, p) in figures.counts} | {int(m[:4]) for m in months}
+    return CompanyFigures(company_id, channel, figures, sorted(months), sorted(years))
+
+
+def _points(company: CompanyFigures, metric: Metric, periods: list[Period]) -> list[Point]:
+    points = []
+    for period in periods:
+        value = company.value(metric, period)
+        points.append(
+            Point(period, None) if value is None else Point(period, value.value, value.sample_size)
+        )
+    return points
+
+
+def company_history(company: CompanyFigures) -> list[MetricHistory]:
+    """Every metric over time: by month over the last two years with monthly data,
+    by year where the company has figures only per year or quarter."""
+    month_periods = (
+        periods_ending(Period.parse(company.months[-1]), HISTORY_MONTHS) if company.months else []
+    )
+    years = [Period(year, "year") for year in company.years]
+    histories = []
+    for metric in METRICS.values():
+        series = _points(company, metric, month_periods)
+        if not any(point.value is not None for point in series):
+            series = _points(company, metric, years)
+        histories.append(MetricHistory(metric.slug, _trim(series)))
+    return histories
+
+
+def _trim(points: list[Point]) -> list[Point]:
+    """The points from the first one with a value on."""
+    for index, point in enumerate(points):
+        if point.value is not None:
+            return points[index:]
+    return []
+
+
+def spark_series(
+    session: Session,
+    metric: Metric,
+    period: Period,
+    *,
+    channel: str,
+    company_ids: list[int],
+    length: int,
+) -> dict[int, list[Decimal | None]]:
+    """Each company's values over the ``length`` periods up to ``period`` (a year: its
+    months), or over the years when nobody has figures at that granularity; one query."""
+    if period.kind == "year":
+        fine = [Period.parse(month) for month in period.months()]
+    else:
+        fine = periods_ending(period, length)
+    years = periods_ending(Period(period.year, "year"), length)
+    figures = load_figures(
+        session, metric, [*fine, *years], channel=channel, company_ids=company_ids
+    )
+    by_period = [figures.values(metric, p, channel) for p in fine]
+    if not any(values for values in by_period):
+        by_period = [figures.values(metric, p, channel) for p in years]
+    return {
+        cid: [values[cid].value if cid in values else None for values in by_period]
+        for cid in company_ids
+    }
