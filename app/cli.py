@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,12 +79,17 @@ def db_upgrade() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: one per CPU core).")
+    ] = None,
 ) -> None:
     """Serve the site with uvicorn."""
     import uvicorn
 
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+    # Rendering is CPU-bound Python: one process per core uses the machine; more only
+    # add memory (each keeps its own page cache).
+    count = workers or os.cpu_count() or 1
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=count)
 
 
 @cli.command()

@@ -30,10 +30,11 @@ from sqlalchemy import select
 from app import migrate
 from app.db import Database
 from app.imports import run_import
+from app.metrics import MIN_SAMPLE
 from app.models import WaitMeasurement
 from app.periods import Period
 from app.services.ingest import ImportRequest
-from app.services.metrics import MIN_SAMPLE, metric_values
+from app.services.metrics import metric_values
 from app.services.rankings import RankingQuery, build_ranking
 from app.services.sources import get_or_create_source
 
