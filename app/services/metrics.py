@@ -11,18 +11,24 @@ page's statements stay few and its cost follows companies, not measurements.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.metrics import COUNT, MEDIAN, RATE, Metric, get_metric
 from app.models import ComplaintPeriodValue, CustomerCount, WaitPeriodMedian
 from app.periods import Period
-from app.services.wait_metrics import latest_month, month_counts, share
+from app.services.wait_metrics import (
+    CompanyIds,
+    company_condition,
+    latest_month,
+    month_counts,
+    share,
+)
 
 _CENT = Decimal("0.01")
 _SHARE_POSITION = {"abandoned": 1, "slow": 2}
@@ -91,18 +97,6 @@ class Figures:
         return {cid: (a, b, c) for cid, (a, b, c) in summed.items()}
 
 
-# Company ids as a list, or as a query that selects them (a sector's companies).
-CompanyIds = Iterable[int] | Select[Any] | None
-
-
-def _ids_condition(column: Any, company_ids: CompanyIds) -> list[Any]:
-    if company_ids is None:
-        return []
-    if isinstance(company_ids, Select):
-        return [column.in_(company_ids)]
-    return [column.in_(list(company_ids))]
-
-
 def load_counts(
     session: Session,
     figures: Figures,
@@ -114,7 +108,7 @@ def load_counts(
 ) -> None:
     """Complaint counts (and, for rates, the customers of the period's year): one query."""
     cpv = ComplaintPeriodValue
-    conditions = [cpv.metric.in_(reads), *_ids_condition(cpv.company_id, company_ids)]
+    conditions = [cpv.metric.in_(reads), *company_condition(cpv.company_id, company_ids)]
     if periods is not None:
         conditions.append(cpv.period.in_(periods))
     columns = [cpv.company_id, cpv.metric, cpv.period, cpv.year, cpv.value]
@@ -143,7 +137,7 @@ def load_medians(
     conditions = [
         wpm.outcome.in_(outcomes),
         wpm.channel.in_(channels),
-        *_ids_condition(wpm.company_id, company_ids),
+        *company_condition(wpm.company_id, company_ids),
     ]
     if periods is not None:
         conditions.append(wpm.period.in_(periods))
@@ -184,7 +178,8 @@ def load_figures(
     channel: str,
     company_ids: CompanyIds = None,
 ) -> Figures:
-    """What ``metric`` needs in ``periods``: one query."""
+    """What ``metric`` needs in ``periods``: one query (for the shares of a whole
+    ranking, one per period, each summed in the database)."""
     figures = Figures()
     names = [str(p) for p in periods]
     if metric.family in (COUNT, RATE):

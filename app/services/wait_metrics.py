@@ -1,7 +1,8 @@
-"""Wait metrics computed inside the database from ``wait_histograms``.
+"""Wait figures computed inside the database from the wait aggregates.
 
-Each query sums a period's months per company and hands back one row per
-company, so Python never sees the histogram rows themselves.
+Medians come from ``wait_histograms`` (summed per company in SQL, so Python never
+sees the histogram rows); contacts, abandoned and slow contacts from
+``wait_month_counts``; and which months have data, by a loose index scan.
 """
 
 from __future__ import annotations
@@ -17,6 +18,17 @@ from app.models import WaitHistogram, WaitMonthCount
 from app.periods import Period
 
 _SHARE = Decimal("0.0001")
+# Company ids as a list, or as a query that selects them (a sector's companies).
+CompanyIds = Iterable[int] | Select[Any] | None
+
+
+def company_condition(column: Any, company_ids: CompanyIds) -> list[Any]:
+    """The condition that keeps ``company_ids`` (none when all companies count)."""
+    if company_ids is None:
+        return []
+    if isinstance(company_ids, Select):
+        return [column.in_(company_ids)]
+    return [column.in_(list(company_ids))]
 
 
 def _in_period(
@@ -76,7 +88,7 @@ def month_counts(
     session: Session,
     months: Sequence[str] | None,
     channels: Sequence[str],
-    company_ids: Iterable[int] | Select[Any] | None,
+    company_ids: CompanyIds,
     *,
     summed: bool = False,
 ) -> Iterator[tuple[int, str, str, tuple[int, int, int]]]:
@@ -84,13 +96,9 @@ def month_counts(
     monthly counts; with ``summed``, one row per company over all ``months`` of one
     channel (the month given as ""). Companies x months rows, whatever the measurements."""
     wmc = WaitMonthCount
-    conditions = [wmc.channel.in_(channels)]
+    conditions = [wmc.channel.in_(channels), *company_condition(wmc.company_id, company_ids)]
     if months is not None:
         conditions.append(wmc.month.in_(months))
-    if isinstance(company_ids, Select):
-        conditions.append(wmc.company_id.in_(company_ids))
-    elif company_ids is not None:
-        conditions.append(wmc.company_id.in_(list(company_ids)))
     if summed:
         query = select(
             wmc.company_id,

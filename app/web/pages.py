@@ -19,6 +19,7 @@ from app.web.errors import error_page
 from app.web.ranking_view import (
     FRONT_PAGE_SIZE,
     PAGE_SIZE,
+    TOO_FEW_SHOWN,
     PageOutOfRangeError,
     biggest_movers,
     period_choices,
@@ -50,6 +51,7 @@ def _ranking_context(
         "csv_url": "/rankings.csv" + (f"?{urlencode(given)}" if given else ""),
         "json_url": "/api/v1/rankings" + (f"?{urlencode(given)}" if given else ""),
         "is_front": size == FRONT_PAGE_SIZE,
+        "too_few_shown": TOO_FEW_SHOWN,
     }
 
 

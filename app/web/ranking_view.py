@@ -16,6 +16,8 @@ SPARK_PERIODS = 12
 MOVERS = 5
 PAGE_SIZE = 50  # /rankings
 FRONT_PAGE_SIZE = 20  # /
+# Companies named under "too few measurements" on a page; the JSON lists them all.
+TOO_FEW_SHOWN = 100
 
 
 @dataclass(frozen=True)
