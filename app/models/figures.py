@@ -221,12 +221,14 @@ class ComplaintPeriodValue(Base):
     value: Mapped[int] = mapped_column(BigInteger)
 
 
-# A ranking reads one period's values, largest first; a rank is a count of larger values.
+# A ranking reads one period's values from this index alone (it covers the company too);
+# a rank over time is a count of larger values in it.
 Index(
     "ix_complaint_period_values_metric_period_value",
     ComplaintPeriodValue.metric,
     ComplaintPeriodValue.period,
     ComplaintPeriodValue.value,
+    ComplaintPeriodValue.company_id,
 )
 Index(
     "ix_wait_measurements_company_measured_at",

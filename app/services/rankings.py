@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Container
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,9 +38,8 @@ class RankingQuery:
     channel: str = DEFAULT_CHANNEL
 
 
-@dataclass(frozen=True)
-class CompanyLine:
-    """What a ranking shows of a company."""
+class CompanyLine(NamedTuple):
+    """What a ranking shows of a company (a tuple: thousands are made per ranking)."""
 
     id: int
     slug: str
@@ -46,8 +48,9 @@ class CompanyLine:
     sector: str | None
 
 
-@dataclass(frozen=True)
-class RankedCompany:
+class RankedCompany(NamedTuple):
+    """A tuple, not a dataclass: a ranking makes thousands."""
+
     rank: int
     company_id: int
     slug: str
@@ -125,7 +128,9 @@ def _companies(session: Session, sector: str | None) -> dict[int, CompanyLine]:
     query = query.outerjoin(Sector, Sector.id == Company.sector_id)
     if sector is not None:
         query = query.where(Sector.slug == sector)
-    companies = {row[0]: CompanyLine(*row) for row in session.execute(query)}
+    # Core, not the ORM: thousands of plain rows, without per-row ORM bookkeeping.
+    rows = session.connection().execute(query).fetchall()
+    companies = {row[0]: CompanyLine._make(row) for row in rows}
     # A sector without companies is rare: only then is asking whether it exists worth a query.
     known = companies or sector is None
     if not known and session.scalar(select(Sector.id).where(Sector.slug == sector)) is None:
@@ -133,18 +138,44 @@ def _companies(session: Session, sector: str | None) -> dict[int, CompanyLine]:
     return companies
 
 
-def _ranks(values: dict[int, MetricValue], names: dict[int, str]) -> list[tuple[int, int]]:
-    """(rank, company id), largest value first; equal values share a rank (1, 2, 2, 4)."""
-    ordered = sorted(
-        values, key=lambda cid: (-values[cid].value, swedish_sort_key(names[cid]), cid)
-    )
+def _in_order(values: dict[int, Decimal], names: dict[int, str]) -> list[int]:
+    """Company ids, largest value first; equal values in Swedish alphabetical order.
+
+    Two sorts with plain keys (names, then values in reverse: Python's sort is stable,
+    so equal values keep their names' order) cost less than one with a tuple per row.
+    """
+    ids = sorted(values, key=lambda cid: (swedish_sort_key(names[cid]), cid))
+    ids.sort(key=values.__getitem__, reverse=True)
+    return ids
+
+
+def _shared_ranks(ordered: list[int], values: dict[int, Decimal]) -> list[tuple[int, int]]:
+    """(rank, company id) in order; equal values share a rank (1, 2, 2, 4)."""
     ranked: list[tuple[int, int]] = []
     for position, company_id in enumerate(ordered, start=1):
-        if ranked and values[ordered[position - 2]].value == values[company_id].value:
+        if ranked and values[ordered[position - 2]] == values[company_id]:
             ranked.append((ranked[-1][0], company_id))
         else:
             ranked.append((position, company_id))
     return ranked
+
+
+def _ranks_by_value(values: dict[int, Decimal]) -> dict[int, int]:
+    """Each company's rank: one more than the number of larger values (no names needed)."""
+    ascending = sorted(values.values())
+    count = len(ascending)
+    return {cid: count - bisect_right(ascending, value) + 1 for cid, value in values.items()}
+
+
+def _rankable(
+    metric: Metric, values: dict[int, MetricValue], among: Container[int] | None = None
+) -> dict[int, Decimal]:
+    """The values that can be ranked (of the companies ``among``, when given)."""
+    return {
+        cid: value.value
+        for cid, value in values.items()
+        if is_rankable(metric, value) and (among is None or cid in among)
+    }
 
 
 def _default_period(session: Session, metric: Metric, channel: str) -> Period | None:
@@ -170,16 +201,11 @@ def build_ranking(session: Session, query: RankingQuery) -> Ranking:
     if period is None:
         return ranking
     current, before = _both_periods(session, metric, period, channel)
-    names = {cid: line.name for cid, line in companies.items()}
     values = {cid: value for cid, value in current.items() if cid in companies}
-    rankable = {cid: v for cid, v in values.items() if is_rankable(metric, v)}
-    previous = {
-        cid: rank
-        for rank, cid in _ranks(
-            {c: v for c, v in before.items() if c in companies and is_rankable(metric, v)}, names
-        )
-    }
-    for rank, cid in _ranks(rankable, names):
+    rankable = _rankable(metric, values)
+    previous = _ranks_by_value(_rankable(metric, before, companies))
+    names = {cid: companies[cid].name for cid in values}
+    for rank, cid in _shared_ranks(_in_order(rankable, names), rankable):
         line, value = companies[cid], values[cid]
         ranking.rows.append(
             RankedCompany(

@@ -24,7 +24,7 @@ letters), the ones ranked are those first in folded order, which can differ from
 Swedish order of the whole list at å, ä and ö.
 
 Org numbers (``556677-8899``, digits with or without the dash, or a beginning of one)
-are a range on the unique index of ``companies.org_number``.
+are a range on the unique index of ``companies.org_number``; they rank with exact names.
 
 The terms are written with the names: ``add_search_terms`` is called where a company
 is created or an alias added (app.services.companies) and where a merge moves aliases
@@ -36,8 +36,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import Select, select
+from sqlalchemy import Executable, Select, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import Company, SearchTerm, Sector
@@ -61,27 +63,26 @@ class SearchHit:
 
 
 def add_search_terms(session: Session, company_id: int, names: Iterable[str]) -> None:
-    """Make ``names`` find the company: add the terms it does not have yet."""
-    new = search_terms(names)
-    if not new:
-        return
-    kept = {
-        row.term: row
-        for row in session.scalars(
-            select(SearchTerm).where(
-                SearchTerm.company_id == company_id, SearchTerm.term.in_(list(new))
-            )
-        )
-    }
-    for term, (matched, is_start) in new.items():
-        row = kept.get(term)
-        if row is None:
-            session.add(
-                SearchTerm(company_id=company_id, term=term, matched=matched, is_start=is_start)
-            )
-        elif is_start and not row.is_start:
-            row.matched, row.is_start = matched, True
-    session.flush()
+    """Make ``names`` find the company: add the terms it lacks, mark those they begin."""
+    rows = [
+        {"company_id": company_id, "term": term, "matched": matched, "is_start": is_start}
+        for term, (matched, is_start) in search_terms(names).items()
+    ]
+    if rows:
+        session.execute(_upsert_terms(session.get_bind().dialect.name), rows)
+
+
+@cache
+def _upsert_terms(dialect: str) -> Executable:
+    """Insert a term, or mark a kept one as a beginning; built once, as every alias runs it."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = SearchTerm.metadata.tables[SearchTerm.__tablename__]
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=["company_id", "term"],
+        set_={"matched": statement.excluded.matched, "is_start": True},
+        where=statement.excluded.is_start & ~table.c.is_start,
+    )
 
 
 def _hit_columns() -> Select[int, str, str, str | None, str]:
@@ -103,7 +104,7 @@ def _org_number_range(q: str) -> tuple[str, str | None] | None:
         return None
     # The next number of as many digits bounds the range above (none after 999...), so
     # the range holds under any collation, not only a byte-wise one.
-    following = str(int(digits) + 1)
+    following = str(int(digits) + 1).zfill(len(digits))
     high = _format_org_prefix(following) if len(following) == len(digits) else None
     return _format_org_prefix(digits), high
 

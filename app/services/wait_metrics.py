@@ -112,7 +112,8 @@ def month_counts(
         query = select(
             wmc.company_id, wmc.month, wmc.channel, wmc.contacts, wmc.abandoned, wmc.slow
         )
-    for cid, month, channel, contacts, abandoned, slow in session.execute(query.where(*conditions)):
+    rows: Any = session.connection().execute(query.where(*conditions)).fetchall()
+    for cid, month, channel, contacts, abandoned, slow in rows:
         yield cid, month, channel, (int(contacts), int(abandoned), int(slow))
 
 

@@ -44,7 +44,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_complaint_period_values_metric_period_value",
         "complaint_period_values",
-        ["metric", "period", "value"],
+        ["metric", "period", "value", "company_id"],
         unique=False,
     )
     op.create_table(
