@@ -211,6 +211,9 @@ class ComplaintPeriodValue(Base):
     """
 
     __tablename__ = "complaint_period_values"
+    # On SQLite the primary key is the table itself (no rowid): a company's values are
+    # read from it alone, so the planner never prefers a scan of a whole metric.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's own form
 
     company_id: Mapped[int] = mapped_column(
         BigIntId, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True

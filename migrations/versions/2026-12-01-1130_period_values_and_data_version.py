@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(
             "company_id", "metric", "period", name=op.f("pk_complaint_period_values")
         ),
+        sqlite_with_rowid=False,
     )
     op.create_index(
         "ix_complaint_period_values_metric_period_value",
