@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -10,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import Database
-from app.services.rankings import RankingQuery, parse_ranking_query
+from app.services.rankings import Ranking, RankingQuery, build_ranking, parse_ranking_query
 
 
 def get_database(request: Request) -> Database:
@@ -55,5 +57,53 @@ def ranking_query(params: RankingParamsDep) -> RankingQuery:
     return parse_ranking_query(**params)
 
 
+# Rankings kept per data version, shared by every view of the same ranking. A ranking
+# is built whole (thousands of companies) and shown in many ways: the front page, each
+# page of /rankings, rankings.csv and the JSON. The page cache keeps each rendered
+# answer under its own key, so after an import each of them would build the same
+# ranking again; here the built ranking is kept, keyed by its query and the data
+# version the page cache read for the request. A new version makes new keys; the
+# oldest rankings are dropped. A ranking of 5,000 companies holds about 2 MB.
+MAX_RANKINGS = 32
+
+
+class RankingMemo:
+    def __init__(self, max_rankings: int = MAX_RANKINGS) -> None:
+        self.max_rankings = max_rankings
+        self.lock = threading.Lock()
+        self.rankings: OrderedDict[tuple[RankingQuery, int], Ranking] = OrderedDict()
+
+    def get(self, session: Session, query: RankingQuery, version: int | None) -> Ranking:
+        if version is None:  # no version read (not a cached route): nothing to key it by
+            return build_ranking(session, query)
+        key = (query, version)
+        with self.lock:
+            ranking = self.rankings.get(key)
+            if ranking is not None:
+                self.rankings.move_to_end(key)
+                return ranking
+        ranking = build_ranking(session, query)
+        with self.lock:
+            self.rankings[key] = ranking
+            while len(self.rankings) > self.max_rankings:
+                self.rankings.popitem(last=False)
+        return ranking
+
+
+def request_data_version(request: Request) -> int | None:
+    """The data version the page cache read for this request, if it read one."""
+    version: int | None = getattr(request.state, "data_version", None)
+    return version
+
+
 RankingQueryDep = Annotated[RankingQuery, Depends(ranking_query)]
+
+
+def ranking(request: Request, session: ReadSessionDep, query: RankingQueryDep) -> Ranking:
+    """The ranking the query asks for, built once per data version for all its views."""
+    memo: RankingMemo = request.app.state.rankings
+    return memo.get(session, query, request_data_version(request))
+
+
+RankingDep = Annotated[Ranking, Depends(ranking)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]

@@ -9,12 +9,12 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from app.deps import RankingQueryDep, ReadSessionDep
+from app.deps import RankingDep, ReadSessionDep
 from app.models import Company
 from app.services.companies import aliases_of, company_by_slug
 from app.services.company_figures import raw_counts
 from app.services.company_standing import yearly_ranks
-from app.services.rankings import Ranking, build_ranking
+from app.services.rankings import Ranking
 from app.services.search import search_companies
 from app.services.sectors import sector_of
 from app.services.series import company_history, load_company_figures
@@ -58,9 +58,9 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
 
 
 @router.get("/rankings")
-def rankings_json(session: ReadSessionDep, query: RankingQueryDep) -> JSONResponse:
+def rankings_json(ranking: RankingDep) -> JSONResponse:
     """A ranking exactly as on /rankings: worst first, equal values share a rank."""
-    return JSONResponse(ranking_json(build_ranking(session, query)))
+    return JSONResponse(ranking_json(ranking))
 
 
 def _company_json(session: Session, company: Company) -> dict[str, Any]:

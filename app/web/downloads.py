@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import Database
-from app.deps import DatabaseDep, RankingQueryDep, ReadSessionDep, SettingsDep
+from app.deps import DatabaseDep, RankingDep, ReadSessionDep, SettingsDep
 from app.services import exports
 from app.services.companies import company_by_slug
-from app.services.rankings import build_ranking
 from app.web.csv_stream import CsvDialect, csv_chunks, parse_dialect
 
 router = APIRouter()
@@ -84,15 +83,13 @@ def _bulk(
 @router.get("/rankings.csv", name="rankings_csv")
 def rankings_csv(
     request: Request,
-    session: ReadSessionDep,
     settings: SettingsDep,
-    query: RankingQueryDep,
+    ranking: RankingDep,
     dialect: str | None = None,
 ) -> Response:
     # A ranking is one row per company and is built whole by the service anyway;
-    # building it here lets a bad query answer 422 before the body starts.
+    # building it before the body starts lets a bad query answer 422.
     parsed_dialect = parse_dialect(dialect)
-    ranking = build_ranking(session, query)
     parts = ["rankings", ranking.metric]
     if ranking.is_wait_metric:
         parts.append(ranking.channel)

@@ -155,6 +155,8 @@ class PageCacheMiddleware:
         if version is None:  # the database does not answer: let the app say so
             await self.app(scope, receive, send)
             return
+        # The routes key what they keep by the same version (app.deps.RankingMemo).
+        scope.setdefault("state", {})["data_version"] = version
         key = cache_key(scope)
         etag = _etag(key, version)
         if _matches(scope, etag):

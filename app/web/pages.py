@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.deps import PageNumber, QueryText, RankingParamsDep, RankingQueryDep, ReadSessionDep
-from app.services.rankings import RankingQuery, build_ranking
+from app.deps import PageNumber, QueryText, RankingDep, RankingParamsDep, ReadSessionDep
+from app.services.rankings import Ranking
 from app.services.search import search_companies
 from app.services.sectors import sector_slugs
 from app.services.sources import sources_with_batches
@@ -34,12 +34,11 @@ router.include_router(company.router)
 def _ranking_context(
     session: ReadSessionDep,
     params: dict[str, str | None],
-    query: RankingQuery,
+    ranking: Ranking,
     page: int,
     size: int,
 ) -> dict[str, Any]:
     """Everything a ranking page shows; PageOutOfRangeError past its last page."""
-    ranking = build_ranking(session, query)
     given = {key: value for key, value in params.items() if value}
     return {
         "ranking": ranking,
@@ -60,12 +59,12 @@ def _ranking_page(
     session: ReadSessionDep,
     template: str,
     params: dict[str, str | None],
-    query: RankingQuery,
+    ranking: Ranking,
     page: int = 1,
     size: int = PAGE_SIZE,
 ) -> HTMLResponse:
     try:
-        context = _ranking_context(session, params, query, page, size)
+        context = _ranking_context(session, params, ranking, page, size)
     except PageOutOfRangeError:
         return error_page(request, 404, None)
     return get_templates(request).render(request, template, context)
@@ -73,9 +72,9 @@ def _ranking_page(
 
 @router.get("/", response_class=HTMLResponse)
 def front_page(
-    request: Request, session: ReadSessionDep, params: RankingParamsDep, query: RankingQueryDep
+    request: Request, session: ReadSessionDep, params: RankingParamsDep, ranking: RankingDep
 ) -> HTMLResponse:
-    return _ranking_page(request, session, "front.html", params, query, size=FRONT_PAGE_SIZE)
+    return _ranking_page(request, session, "front.html", params, ranking, size=FRONT_PAGE_SIZE)
 
 
 @router.get("/rankings", response_class=HTMLResponse)
@@ -83,10 +82,10 @@ def rankings_page(
     request: Request,
     session: ReadSessionDep,
     params: RankingParamsDep,
-    query: RankingQueryDep,
+    ranking: RankingDep,
     page: PageNumber = 1,
 ) -> HTMLResponse:
-    return _ranking_page(request, session, "rankings.html", params, query, page)
+    return _ranking_page(request, session, "rankings.html", params, ranking, page)
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -197,3 +197,22 @@ def test_a_request_that_cannot_get_a_connection_in_time_is_503(settings: Setting
             held.close()
     assert response.status_code == 503
     assert response.headers["retry-after"]
+
+
+def test_a_ranking_is_built_once_per_data_version_for_all_its_views(
+    client: TestClient, auth: dict[str, str], statements: list[str]
+) -> None:
+    _load(client, auth, companies=3, months=2)
+    views = ["/rankings?period=2024-02", "/rankings.csv?period=2024-02"]
+    views += ["/api/v1/rankings?period=2024-02", "/?period=2024-02"]
+    assert client.get(views[0]).status_code == 200
+    statements.clear()
+    for view in views[1:3]:
+        assert client.get(view).status_code == 200
+    # The CSV and the JSON reuse the ranking built for the page: neither reads a figure.
+    ranked = [s for s in statements if "complaint_period_values" in s or "wait_" in s]
+    assert ranked == [], ranked
+    body = csv_body("company,metric,period,value", "Påhittat Bolag 002,complaints,2024-02,999")
+    assert post_csv(client, "complaints", body, auth).status_code == 201
+    for view in views:
+        assert "999" in client.get(view).text, view
