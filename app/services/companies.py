@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,26 @@ def company_by_name(session: Session, name: str) -> Company | None:
         .join(CompanyAlias, CompanyAlias.company_id == Company.id)
         .where(CompanyAlias.normalized == normalized)
     )
+
+
+def companies_by_name(session: Session, names: Iterable[str]) -> dict[str, int]:
+    """name -> company id, for each of ``names`` that a company's name or alias means
+    (as ``company_by_name``, for a chunk's worth of names in one query)."""
+    by_normalized: dict[str, list[str]] = {}
+    for name in names:
+        by_normalized.setdefault(normalize_company_name(name), []).append(name)
+    found: dict[str, int] = {}
+    query = select(CompanyAlias.normalized, CompanyAlias.company_id)
+    query = query.where(CompanyAlias.normalized.in_(list(by_normalized)))
+    for normalized, company_id in session.execute(query):
+        found.update((name, company_id) for name in by_normalized[normalized])
+    return found
+
+
+def companies_by_org_number(session: Session, org_numbers: Iterable[str]) -> dict[str, int]:
+    """org number -> company id, for each of ``org_numbers`` a company has."""
+    query = select(Company.org_number, Company.id).where(Company.org_number.in_(list(org_numbers)))
+    return {str(org): cid for org, cid in session.execute(query)}
 
 
 def company_by_slug(session: Session, slug: str) -> Company | None:

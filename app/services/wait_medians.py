@@ -5,13 +5,13 @@ the histograms, and only those."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from app.models import WaitHistogram, WaitPeriodMedian
+from app.models import WaitHistogram, WaitMeasurement, WaitPeriodMedian
 from app.periods import Period
 from app.services.wait_metrics import medians
 
@@ -63,6 +63,14 @@ def _refresh_group(
     ]
     if rows:
         session.execute(insert(_TABLE), rows)
+
+
+def batch_cells(session: Session, batch_id: int) -> Iterator[WaitCell]:
+    """The cells of every measurement a batch now holds, each once."""
+    wm = WaitMeasurement
+    cells = select(wm.company_id, wm.local_month, wm.channel, wm.outcome).distinct()
+    for row in session.execute(cells.where(wm.batch_id == batch_id)):
+        yield tuple(row)  # type: ignore[misc]
 
 
 def refresh_company_medians(session: Session, company_ids: list[int]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, case, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,9 @@ from app.services.wait_medians import refresh_company_medians
 
 # (company_id, month, channel, outcome, wait_seconds)
 HistogramKey = tuple[int, str, str, str, int]
+HISTOGRAM_COLUMNS = ("company_id", "month", "channel", "outcome", "wait_seconds")
+MONTH_COLUMNS = ("company_id", "month", "channel")
+MONTH_COUNTS = ("contacts", "abandoned", "slow", "announced")
 
 
 def histogram_key(row: Any) -> HistogramKey:
@@ -27,19 +30,32 @@ def histogram_key(row: Any) -> HistogramKey:
 
 
 def _upsert_add(
-    session: Session, model: Any, keys: list[str], counts: list[str], changes: list[dict[str, Any]]
+    session: Session,
+    model: Any,
+    keys: list[str],
+    counts: list[str],
+    changes: list[dict[str, Any]] | Select[*tuple[Any, ...]],
 ) -> None:
-    """Add ``counts`` of each change to its row (by ``keys``), creating rows as needed."""
+    """Add ``counts`` of each change to its row (by ``keys``), creating rows as needed.
+
+    ``changes`` are rows sent from here, or a query whose columns are keys then counts,
+    which the database reads itself.
+    """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = model.metadata.tables[model.__tablename__]
     statement = insert(table)
+    if isinstance(changes, Select):
+        statement = statement.from_select([*keys, *counts], changes)
     statement = statement.on_conflict_do_update(
         index_elements=keys,
         set_={name: table.c[name] + statement.excluded[name] for name in counts},
     )
-    # One statement compiled once and run for every row (executemany).
-    session.execute(statement, changes)
+    if isinstance(changes, Select):
+        session.execute(statement)
+    else:
+        # One statement compiled once and run for every row (executemany).
+        session.execute(statement, changes)
 
 
 def _month_count_changes(deltas: Counter[HistogramKey]) -> list[dict[str, Any]]:
@@ -83,15 +99,41 @@ def apply_histogram_deltas(session: Session, deltas: Counter[HistogramKey]) -> N
     ]
     if not changes:
         return
-    histogram_keys = ["company_id", "month", "channel", "outcome", "wait_seconds"]
-    _upsert_add(session, WaitHistogram, histogram_keys, ["n"], changes)
-    counts = ["contacts", "abandoned", "slow", "announced"]
-    month_keys = ["company_id", "month", "channel"]
-    _upsert_add(session, WaitMonthCount, month_keys, counts, _month_count_changes(deltas))
+    _upsert_add(session, WaitHistogram, list(HISTOGRAM_COLUMNS), ["n"], changes)
+    month_changes = _month_count_changes(deltas)
+    _upsert_add(session, WaitMonthCount, list(MONTH_COLUMNS), list(MONTH_COUNTS), month_changes)
     if any(change["n"] < 0 for change in changes):
         session.execute(delete(WaitHistogram).where(WaitHistogram.n <= 0))
         empty = (WaitMonthCount.contacts <= 0) & (WaitMonthCount.announced <= 0)
         session.execute(delete(WaitMonthCount).where(empty))
+
+
+def add_batch_to_aggregates(session: Session, batch_id: int) -> None:
+    """Count every measurement the batch now holds (new or changed) into the histograms
+    and the month counts: set-based, in the database, whatever the batch's size."""
+    wm = WaitMeasurement
+    cell = [wm.company_id, wm.local_month, wm.channel, wm.outcome, wm.wait_seconds]
+    histogram = select(*cell, func.count()).where(wm.batch_id == batch_id).group_by(*cell)
+    _upsert_add(session, WaitHistogram, list(HISTOGRAM_COLUMNS), ["n"], histogram)
+    measured = wm.outcome != "announced"
+    slow = or_(wm.outcome == "abandoned", measured & (wm.wait_seconds > SLOW_SECONDS))
+    month = [wm.company_id, wm.local_month, wm.channel]
+    months = (
+        select(
+            *month,
+            _count_where(measured),
+            _count_where(wm.outcome == "abandoned"),
+            _count_where(slow),
+            _count_where(wm.outcome == "announced"),
+        )
+        .where(wm.batch_id == batch_id)
+        .group_by(*month)
+    )
+    _upsert_add(session, WaitMonthCount, list(MONTH_COLUMNS), list(MONTH_COUNTS), months)
+
+
+def _count_where(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
 
 
 def rebuild_histograms(session: Session, company_ids: list[int]) -> None:

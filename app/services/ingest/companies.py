@@ -19,6 +19,9 @@ class CompanyHandler:
             self._apply_row(ctx, line, record)
         ctx.session.flush()
 
+    def finish(self, ctx: BatchContext) -> None:
+        """Companies have no aggregates."""
+
     def _apply_row(self, ctx: BatchContext, line: int, record: CompanyRecord) -> None:
         created_before, filled_before = len(ctx.created), ctx.org_numbers_filled
         company_id = ctx.resolve_company(record.name, record.org_number)

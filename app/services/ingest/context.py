@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.models import Company, ImportBatch
 from app.services.companies import (
+    companies_by_name,
+    companies_by_org_number,
     company_by_name,
     company_by_org_number,
     create_company,
@@ -38,7 +42,8 @@ class BatchContext:
     error_count: int = 0
     created: list[Company] = field(default_factory=list)
     org_numbers_filled: int = 0
-    # (company, month, channel, outcome) of every wait the batch added, changed or moved.
+    # (company, month, channel, outcome) that a changed measurement moved out of; the
+    # cells of the batch's own measurements are read back from the database at its end.
     wait_cells: set[tuple[int, str, str, str]] = field(default_factory=set)
     # (company, metric, year) of every complaint count the batch added or changed.
     complaint_years: set[tuple[int, str, int]] = field(default_factory=set)
@@ -53,6 +58,21 @@ class BatchContext:
     def count(self, outcome: str) -> None:
         """Count one row as ``inserted``, ``updated`` or ``unchanged``."""
         setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def prefetch_companies(self, rows: Sequence[tuple[int, Any]]) -> None:
+        """Look up at once the known companies a chunk of rows names, so that each of
+        them costs a dictionary lookup rather than a query; the rest (new companies,
+        org numbers to fill in) go the row-by-row way of ``resolve_company``."""
+        names = {r.company for _line, r in rows if r.org_number is None}
+        names -= {name for name in names if name.casefold() in self._by_name}
+        org_numbers = {r.org_number for _line, r in rows if r.org_number is not None}
+        org_numbers -= self._by_org.keys()
+        if len(self._by_org) + len(self._by_name) + len(names) + len(org_numbers) > _CACHE_LIMIT:
+            self._by_org.clear()
+            self._by_name.clear()
+        self._by_org.update(companies_by_org_number(self.session, org_numbers))
+        found = companies_by_name(self.session, names)
+        self._by_name.update((name.casefold(), cid) for name, cid in found.items())
 
     def resolve_company(self, name: str, org_number: str | None) -> int:
         """The id of the company a row means, per the contract's three steps."""

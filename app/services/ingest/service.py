@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from app.models import ImportBatch
 from app.models.base import utcnow
 from app.schemas import KINDS, FieldError, Record, parse_row
-from app.services.complaint_periods import refresh_complaint_periods
 from app.services.data_version import bump_data_version
 from app.services.ingest.companies import CompanyHandler
 from app.services.ingest.context import BatchContext, RowError
@@ -28,7 +27,6 @@ from app.services.ingest.reader import CellRow, HeaderError, UnreadableBody, rea
 from app.services.ingest.snapshots import batch_snapshots, link_snapshots
 from app.services.ingest.values import COMPLAINTS, CUSTOMERS, ValueHandler
 from app.services.ingest.waits import WaitHandler
-from app.services.wait_medians import refresh_period_medians
 
 CHUNK_ROWS = 500
 FORMATS = ("csv", "json")
@@ -36,6 +34,9 @@ FORMATS = ("csv", "json")
 
 class Handler(Protocol):
     def apply(self, ctx: BatchContext, rows: list[tuple[int, Record]]) -> None: ...
+
+    def finish(self, ctx: BatchContext) -> None:
+        """After the last row of a batch without errors: bring its aggregates up to date."""
 
 
 HANDLERS: dict[str, Handler] = {
@@ -175,10 +176,8 @@ def _apply_rows(ctx: BatchContext, request: ImportRequest, body: Any) -> None:
                 chunk = []
         if chunk and not ctx.error_count:
             handler.apply(ctx, chunk)
-        if ctx.wait_cells and not ctx.error_count:
-            refresh_period_medians(ctx.session, ctx.wait_cells)
-        if ctx.complaint_years and not ctx.error_count:
-            refresh_complaint_periods(ctx.session, ctx.complaint_years)
+        if not ctx.error_count:
+            handler.finish(ctx)
     except HeaderError as error:
         for problem in error.errors:
             ctx.error(1, problem.column, problem.message)

@@ -11,6 +11,7 @@ from sqlalchemy import select, tuple_
 from app.models import ComplaintCount, ComplaintCountHistory, CustomerCount, CustomerCountHistory
 from app.models.base import utcnow
 from app.schemas import ComplaintRecord, CustomerRecord, Record
+from app.services.complaint_periods import refresh_complaint_periods
 from app.services.ingest.context import BatchContext
 
 
@@ -66,6 +67,7 @@ class ValueHandler:
 
     def apply(self, ctx: BatchContext, rows: Sequence[tuple[int, Record]]) -> None:
         spec = self.spec
+        ctx.prefetch_companies(rows)
         wanted = []
         for line, record in rows:
             company_id = ctx.resolve_company(record.company, record.org_number)  # type: ignore[union-attr]
@@ -89,6 +91,11 @@ class ValueHandler:
                 # The period values of this company, metric and year are computed again.
                 ctx.complaint_years.add((columns["company_id"], columns["metric"], columns["year"]))
         ctx.session.flush()
+
+    def finish(self, ctx: BatchContext) -> None:
+        """Compute again the period values of every complaint year the batch touched."""
+        if ctx.complaint_years:
+            refresh_complaint_periods(ctx.session, ctx.complaint_years)
 
     def _existing(
         self, ctx: BatchContext, wanted: list[dict[str, Any]]

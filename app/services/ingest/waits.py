@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy import ColumnElement, select, update
 
 from app.models import WaitMeasurement
 from app.periods import swedish_month
 from app.schemas import Record, WaitRecord
+from app.services.ingest.bulk import insert_rows
 from app.services.ingest.context import BatchContext
-from app.services.waits_histogram import HistogramKey, apply_histogram_deltas, histogram_key
+from app.services.wait_medians import batch_cells, refresh_period_medians
+from app.services.waits_histogram import (
+    HistogramKey,
+    add_batch_to_aggregates,
+    apply_histogram_deltas,
+    histogram_key,
+)
 
 _CONFLICT = "another row of this file gives different values for this measurement"
 
@@ -35,6 +44,8 @@ class _Row:
 
 
 _COMPARED = tuple(f.name for f in fields(_Row))
+_INSERTED = (*_COMPARED, "source_id", "batch_id")
+_compared_values = operator.attrgetter(*_COMPARED)
 _TABLE = WaitMeasurement.metadata.tables[WaitMeasurement.__tablename__]
 
 
@@ -45,18 +56,22 @@ def _key(row: _Row) -> tuple[Any, ...]:
 
 
 class WaitHandler:
+    """New measurements go in as plain tuples (``insert_rows``); the histograms and
+    month counts learn of them once, set-based, when the batch ends (``finish``).
+    A changed measurement takes its old value out of them at once."""
+
     def apply(self, ctx: BatchContext, rows: Sequence[tuple[int, Record]]) -> None:
+        ctx.prefetch_companies(rows)
         wanted = [(line, self._row(ctx, record)) for line, record in rows]  # type: ignore[arg-type]
         existing = self._existing(ctx, [row for _line, row in wanted])
-        inserts: list[dict[str, Any]] = []
-        deltas: Counter[HistogramKey] = Counter()
+        inserts: list[tuple[Any, ...]] = []
+        moved_out: Counter[HistogramKey] = Counter()
         for line, row in wanted:
             key = _key(row)
             found = existing.get(key)
             if found is None:
                 existing[key] = (None, ctx.batch.id, row)
                 inserts.append(self._insert_values(ctx, row))
-                deltas[histogram_key(row)] += 1
                 ctx.count("inserted")
                 continue
             row_id, batch_id, old = found
@@ -67,14 +82,17 @@ class WaitHandler:
             else:
                 self._update(ctx, row_id, row)
                 existing[key] = (row_id, ctx.batch.id, row)
-                deltas[histogram_key(old)] -= 1
-                deltas[histogram_key(row)] += 1
+                moved_out[histogram_key(old)] -= 1
+                ctx.wait_cells.add(histogram_key(old)[:4])
                 ctx.count("updated")
-        if inserts:
-            # Core executemany: compiled once, without the ORM's per-row bookkeeping.
-            ctx.session.execute(insert(_TABLE), inserts)
-        apply_histogram_deltas(ctx.session, deltas)
-        ctx.wait_cells.update(key[:4] for key in deltas)
+        insert_rows(ctx.session, _TABLE, _INSERTED, inserts)
+        apply_histogram_deltas(ctx.session, moved_out)
+
+    def finish(self, ctx: BatchContext) -> None:
+        """Count the batch's measurements into the aggregates; refresh what it touched."""
+        add_batch_to_aggregates(ctx.session, ctx.batch.id)
+        cells = itertools.chain(batch_cells(ctx.session, ctx.batch.id), ctx.wait_cells)
+        refresh_period_medians(ctx.session, cells)
 
     def _row(self, ctx: BatchContext, record: WaitRecord) -> _Row:
         return _Row(
@@ -115,13 +133,11 @@ class WaitHandler:
                 found[_key(row)] = (stored_id, batch_id, row)
         return found
 
-    def _insert_values(self, ctx: BatchContext, row: _Row) -> dict[str, Any]:
-        values = {name: getattr(row, name) for name in _COMPARED}
-        return {**values, "source_id": ctx.batch.source_id, "batch_id": ctx.batch.id}
+    def _insert_values(self, ctx: BatchContext, row: _Row) -> tuple[Any, ...]:
+        return (*_compared_values(row), ctx.batch.source_id, ctx.batch.id)
 
     def _update(self, ctx: BatchContext, row_id: int, row: _Row) -> None:
+        values = dict(zip(_INSERTED, self._insert_values(ctx, row), strict=True))
         ctx.session.execute(
-            update(WaitMeasurement)
-            .where(WaitMeasurement.id == row_id)
-            .values(**self._insert_values(ctx, row))
+            update(WaitMeasurement).where(WaitMeasurement.id == row_id).values(**values)
         )
