@@ -8,12 +8,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, literal, select
 from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMeasurement, WaitPeriodMedian
 from app.periods import Period
-from app.services.wait_metrics import medians
+from app.services.wait_metrics import median_parts
 
 MEDIAN_OUTCOMES = ("answered", "announced")
 # (company_id, month, channel, outcome)
@@ -49,20 +49,18 @@ def _refresh_group(
             WaitPeriodMedian.company_id.in_(company_ids),
         )
     )
-    found = medians(session, outcome, Period.parse(period), channel, company_ids)
-    rows = [
-        {
-            "company_id": company_id,
-            "period": period,
-            "channel": channel,
-            "outcome": outcome,
-            "middle_sum": int(median * 2),
-            "n": n,
-        }
-        for company_id, (median, n) in found.items()
-    ]
-    if rows:
-        session.execute(insert(_TABLE), rows)
+    # Computed and written by the database itself: a group holds thousands of companies.
+    parts = median_parts(outcome, Period.parse(period), channel, company_ids).subquery()
+    rows = select(
+        parts.c.company_id,
+        literal(period),
+        literal(channel),
+        literal(outcome),
+        parts.c.lower + parts.c.upper,
+        parts.c.total,
+    )
+    columns = ["company_id", "period", "channel", "outcome", "middle_sum", "n"]
+    session.execute(insert(_TABLE).from_select(columns, rows))
 
 
 def batch_cells(session: Session, batch_id: int) -> Iterator[WaitCell]:

@@ -41,10 +41,10 @@ def _in_period(
     return conditions
 
 
-def medians(
-    session: Session, outcome: str, period: Period, channel: str, company_ids: Iterable[int] | None
-) -> dict[int, tuple[Decimal, int]]:
-    """company -> (the usual median of its waits with ``outcome``, how many there were).
+def median_parts(
+    outcome: str, period: Period, channel: str, company_ids: Iterable[int] | None
+) -> Select[*tuple[Any, ...]]:
+    """(company, how many waits with ``outcome``, lower middle wait, upper middle wait).
 
     The lower middle value is the first whose running count passes (n - 1) / 2, the
     upper the first whose running count passes n / 2; written as 2 x count > n - 1
@@ -68,12 +68,19 @@ def medians(
         .label("upto"),
         func.sum(summed.c.n).over(partition_by=summed.c.company_id).label("total"),
     ).subquery()
-    query = select(
+    return select(
         running.c.company_id,
         running.c.total,
-        func.min(case((2 * running.c.upto > running.c.total - 1, running.c.wait))),
-        func.min(case((2 * running.c.upto > running.c.total, running.c.wait))),
+        func.min(case((2 * running.c.upto > running.c.total - 1, running.c.wait))).label("lower"),
+        func.min(case((2 * running.c.upto > running.c.total, running.c.wait))).label("upper"),
     ).group_by(running.c.company_id, running.c.total)
+
+
+def medians(
+    session: Session, outcome: str, period: Period, channel: str, company_ids: Iterable[int] | None
+) -> dict[int, tuple[Decimal, int]]:
+    """company -> (the usual median of its waits with ``outcome``, how many there were)."""
+    query = median_parts(outcome, period, channel, company_ids)
     return {
         company_id: ((Decimal(lower) + Decimal(upper)) / 2, int(total))
         for company_id, total, lower, upper in session.execute(query)
