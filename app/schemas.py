@@ -22,7 +22,10 @@ COMPLAINT_METRICS = ("complaints", "arn_cases", "arn_unfollowed")
 CHANNELS = ("phone", "chat", "email")
 OUTCOMES = ("answered", "abandoned", "announced")
 MEASURED_OUTCOMES = ("answered", "abandoned")
-MAX_INT = 2_147_483_647
+# The largest figure (contract v2): a signed 64-bit integer, what both databases store.
+MAX_INT = 2**63 - 1
+# A median wait is stored as the sum of its two middle waits, which must stay within MAX_INT.
+MAX_WAIT_SECONDS = MAX_INT // 2
 MAX_NAME_LENGTH = 300
 MAX_URL_LENGTH = 1000
 MAX_EXTERNAL_ID_LENGTH = 200
@@ -160,13 +163,18 @@ def _name(text: str) -> str:
     return cleaned
 
 
-def _integer(minimum: int) -> Callable[[str], int]:
+def _integer(minimum: int, maximum: int = MAX_INT) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        if not _INTEGER.match(text) or int(text) < minimum:
+        if not _INTEGER.match(text):
             raise ValueError(f"must be a whole number of at least {minimum}, not {text!r}")
-        if int(text) > MAX_INT:
-            raise ValueError(f"must be at most {MAX_INT}")
-        return int(text)
+        # Too many digits is too large before Python is asked to convert them (it refuses
+        # thousands of digits with a message about its own settings).
+        digits = text.lstrip("0") or "0"
+        if len(digits) > len(str(maximum)) or int(digits) > maximum:
+            raise ValueError(f"must be at most {maximum}")
+        if int(digits) < minimum:
+            raise ValueError(f"must be a whole number of at least {minimum}, not {text!r}")
+        return int(digits)
 
     return parse
 
@@ -280,7 +288,7 @@ def _wait_record(f: _Fields, now: datetime) -> WaitRecord:
         org_number=f.take("org_number", parse_org_number),
         measured_at=f.take("measured_at", _measured_at(now), required=True),
         channel=f.take("channel", _choice(CHANNELS), required=True),
-        wait_seconds=f.take("wait_seconds", _integer(0), required=True),
+        wait_seconds=f.take("wait_seconds", _integer(0, MAX_WAIT_SECONDS), required=True),
         outcome=f.take("outcome", _choice(OUTCOMES), required=True),
         transfers=f.take("transfers", _integer(0)),
         external_id=f.take("external_id", _external_id),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
+from rich.progress import Progress
 from sqlalchemy import select
 
+from app.cli import RowRateColumn, _ProgressReader
 from app.db import Database
 from app.models import ApiToken, Company, CompanyAlias, ComplaintCount
 from tests.helpers import row_counts, shamelist
@@ -123,3 +127,19 @@ def test_demo_loads_fictional_data_once(database_url: str, database: Database) -
 def test_db_upgrade_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     done = shamelist(f"sqlite:///{tmp_path / 'fresh.db'}", "db", "upgrade")
     assert done.returncode == 0, done.stderr
+
+
+def test_import_progress_counts_rows_and_shows_rows_per_second() -> None:
+    clock = [0.0]
+    progress = Progress(get_time=lambda: clock[0])
+    task = progress.add_task("importing", total=20, rows=0)
+    column = RowRateColumn()
+    assert column.render(progress.tasks[0]).plain == "? rows/s"
+    body = b"a,b\n1,2\n3,4\n5,6\n"
+    reader = _ProgressReader(io.BytesIO(body), progress, task, b"\n")
+    clock[0] = 1.0
+    first = reader.readline()
+    clock[0] = 2.0
+    assert first + reader.read() == body
+    assert progress.tasks[0].fields["rows"] == 4
+    assert re.fullmatch(r"[1-9][0-9,]* rows/s", column.render(progress.tasks[0]).plain)

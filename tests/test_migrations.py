@@ -122,3 +122,45 @@ def test_period_medians_are_backfilled_from_existing_histograms(scratch_url: str
         ]
     finally:
         database.dispose()
+
+
+def test_figures_become_64_bit_and_going_back_never_cuts_one(scratch_url: str) -> None:
+    database = Database.from_url(scratch_url)
+    try:
+        migrate.upgrade(database.engine, "4d2b7e19c6a5")  # before 64-bit figures
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO companies (id, slug, name, normalized_name, verified, created_at)"
+                    " VALUES (1, 'x', 'X AB', 'x', false, '2025-01-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO wait_histograms (company_id, month, channel, outcome, wait_seconds, n)"
+                    " VALUES (1, '2025-03', 'phone', 'answered', 100, 3)"
+                )
+            )
+        migrate.upgrade(database.engine)
+        with database.engine.begin() as connection:
+            assert connection.execute(
+                text("SELECT wait_seconds, n FROM wait_histograms")
+            ).one() == (100, 3)
+            connection.execute(
+                text("UPDATE wait_histograms SET wait_seconds = :big"), {"big": 2**63 - 1}
+            )
+            assert connection.scalar(text("SELECT wait_seconds FROM wait_histograms")) == 2**63 - 1
+        if scratch_url.startswith("postgresql"):
+            # A 32-bit column cannot hold it: going back is refused, and nothing changes.
+            with pytest.raises(RuntimeError, match=r"wait_histograms\.wait_seconds"):
+                migrate.downgrade(database.engine, "4d2b7e19c6a5")
+            migrate.check(database.engine)
+        with database.engine.begin() as connection:
+            connection.execute(text("UPDATE wait_histograms SET wait_seconds = 100"))
+        migrate.downgrade(database.engine, "4d2b7e19c6a5")
+        with database.engine.connect() as connection:
+            assert connection.execute(
+                text("SELECT wait_seconds, n FROM wait_histograms")
+            ).one() == (100, 3)
+    finally:
+        database.dispose()

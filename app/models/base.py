@@ -18,6 +18,9 @@ NAMING_CONVENTION = {
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
+# A figure (up to 2^63-1 since contract v2), a count of rows, or a sum of either: BIGINT
+# on PostgreSQL. SQLite's INTEGER holds 64 bits already, so its columns keep that type.
+BigNumber = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, BigIntId, IdMixin, UTCDateTime, utcnow
+from app.models.base import Base, BigIntId, BigNumber, IdMixin, UTCDateTime, utcnow
 
 
 def _company_fk() -> Mapped[int]:
@@ -35,7 +35,7 @@ class ComplaintCount(IdMixin, Base):
     # YYYY, YYYY-Qn or YYYY-MM; year is kept apart so a year's rows are one index range.
     period: Mapped[str] = mapped_column(String(7))
     year: Mapped[int] = mapped_column(index=True)
-    value: Mapped[int]
+    value: Mapped[int] = mapped_column(BigNumber)
     source_id: Mapped[int] = _source_fk()
     batch_id: Mapped[int] = _batch_fk()
     source_url: Mapped[str | None] = mapped_column(String(1000))
@@ -50,7 +50,7 @@ class ComplaintCountHistory(IdMixin, Base):
     company_id: Mapped[int] = _company_fk()
     metric: Mapped[str] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(7))
-    value: Mapped[int]
+    value: Mapped[int] = mapped_column(BigNumber)
     source_id: Mapped[int] = _source_fk()
     batch_id: Mapped[int] = _batch_fk()
     source_url: Mapped[str | None] = mapped_column(String(1000))
@@ -67,7 +67,7 @@ class CustomerCount(IdMixin, Base):
 
     company_id: Mapped[int] = _company_fk()
     year: Mapped[int]
-    customers: Mapped[int]
+    customers: Mapped[int] = mapped_column(BigNumber)
     source_id: Mapped[int] = _source_fk()
     batch_id: Mapped[int] = _batch_fk()
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -78,7 +78,7 @@ class CustomerCountHistory(IdMixin, Base):
 
     company_id: Mapped[int] = _company_fk()
     year: Mapped[int]
-    customers: Mapped[int]
+    customers: Mapped[int] = mapped_column(BigNumber)
     source_id: Mapped[int] = _source_fk()
     batch_id: Mapped[int] = _batch_fk()
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -98,9 +98,9 @@ class WaitMeasurement(IdMixin, Base):
     # YYYY-MM of measured_at in Swedish time: the month the row counts in.
     local_month: Mapped[str] = mapped_column(String(7))
     channel: Mapped[str] = mapped_column(String(8))
-    wait_seconds: Mapped[int]
+    wait_seconds: Mapped[int] = mapped_column(BigNumber)
     outcome: Mapped[str] = mapped_column(String(16))
-    transfers: Mapped[int | None]
+    transfers: Mapped[int | None] = mapped_column(BigNumber)
     external_id: Mapped[str | None] = mapped_column(String(200))
     source_url: Mapped[str | None] = mapped_column(String(1000))
 
@@ -147,8 +147,8 @@ class WaitHistogram(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     channel: Mapped[str] = mapped_column(String(8), primary_key=True)
     outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
-    wait_seconds: Mapped[int] = mapped_column(primary_key=True)
-    n: Mapped[int]
+    wait_seconds: Mapped[int] = mapped_column(BigNumber, primary_key=True)
+    n: Mapped[int] = mapped_column(BigNumber)
 
 
 Index("ix_wait_histograms_month_channel", WaitHistogram.month, WaitHistogram.channel)
@@ -165,10 +165,10 @@ class WaitMonthCount(Base):
     )
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     channel: Mapped[str] = mapped_column(String(8), primary_key=True)
-    contacts: Mapped[int]  # answered + abandoned
-    abandoned: Mapped[int]
-    slow: Mapped[int]  # abandoned, or answered after more than 180 s
-    announced: Mapped[int]
+    contacts: Mapped[int] = mapped_column(BigNumber)  # answered + abandoned
+    abandoned: Mapped[int] = mapped_column(BigNumber)
+    slow: Mapped[int] = mapped_column(BigNumber)  # abandoned, or answered after more than 180 s
+    announced: Mapped[int] = mapped_column(BigNumber)
 
 
 Index("ix_wait_month_counts_month_channel", WaitMonthCount.month, WaitMonthCount.channel)
@@ -191,8 +191,8 @@ class WaitPeriodMedian(Base):
     period: Mapped[str] = mapped_column(String(7), primary_key=True)
     channel: Mapped[str] = mapped_column(String(8), primary_key=True)
     outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
-    middle_sum: Mapped[int]
-    n: Mapped[int]
+    middle_sum: Mapped[int] = mapped_column(BigNumber)
+    n: Mapped[int] = mapped_column(BigNumber)
 
 
 Index(

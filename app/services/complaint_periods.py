@@ -5,6 +5,10 @@ or a merge touched, and only those.
 The rule: the row for exactly the period when the company has one; otherwise the
 sum of its rows inside the period at the finest granularity it has there (months
 if it has months in the period, else quarters), never both.
+
+A sum can pass the largest figure a column holds (``MAX_INT``, 2^63-1) although every
+row is within it: such a period is left without a value, never given a wrong one, and
+reported to the caller, so that an import can refuse the rows behind it.
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, ComplaintPeriodValue
 from app.periods import Period
+from app.schemas import MAX_INT
 
 # (company_id, metric, year)
 CountYear = tuple[int, str, int]
+# (company_id, metric, period)
+CountPeriod = tuple[int, str, str]
 _CHUNK = 300
 _TABLE = ComplaintPeriodValue.metadata.tables[ComplaintPeriodValue.__tablename__]
 
@@ -54,8 +61,10 @@ def _chunks(items: Iterable[CountYear]) -> Iterable[list[CountYear]]:
         yield chunk
 
 
-def refresh_complaint_periods(session: Session, touched: Iterable[CountYear]) -> None:
-    """Compute again the period values of every (company, metric, year) in ``touched``."""
+def refresh_complaint_periods(session: Session, touched: Iterable[CountYear]) -> list[CountPeriod]:
+    """Compute again the period values of every (company, metric, year) in ``touched``;
+    return the periods left without one because their sum would pass ``MAX_INT``."""
+    too_large: list[CountPeriod] = []
     for chunk in _chunks(touched):
         key = tuple_(ComplaintCount.company_id, ComplaintCount.metric, ComplaintCount.year)
         found: dict[CountYear, dict[str, int]] = defaultdict(dict)
@@ -77,12 +86,20 @@ def refresh_complaint_periods(session: Session, touched: Iterable[CountYear]) ->
             for (cid, metric, year), periods in found.items()
             for period, value in resolve_year(year, periods).items()
         ]
+        too_large += [
+            (r["company_id"], r["metric"], r["period"]) for r in rows if r["value"] > MAX_INT
+        ]
+        rows = [row for row in rows if row["value"] <= MAX_INT]
         if rows:
             session.execute(insert(_TABLE), rows)
+    return too_large
 
 
-def refresh_company_complaint_periods(session: Session, company_ids: list[int]) -> None:
-    """Compute again every period value of some companies (after a merge)."""
+def refresh_company_complaint_periods(
+    session: Session, company_ids: list[int]
+) -> list[CountPeriod]:
+    """Compute again every period value of some companies (after a merge); return the
+    periods left without one, as ``refresh_complaint_periods`` does."""
     session.execute(
         delete(ComplaintPeriodValue).where(ComplaintPeriodValue.company_id.in_(company_ids))
     )
@@ -91,4 +108,4 @@ def refresh_company_complaint_periods(session: Session, company_ids: list[int]) 
         .where(ComplaintCount.company_id.in_(company_ids))
         .distinct()
     )
-    refresh_complaint_periods(session, [(cid, metric, year) for cid, metric, year in keys])
+    return refresh_complaint_periods(session, [(cid, metric, year) for cid, metric, year in keys])

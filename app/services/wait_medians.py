@@ -5,15 +5,26 @@ the histograms, and only those."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, literal, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    insert,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMeasurement, WaitPeriodMedian
 from app.periods import Period
-from app.services.wait_metrics import median_parts
+from app.services.wait_metrics import CompanyIds, company_condition, median_parts
 
 MEDIAN_OUTCOMES = ("answered", "announced")
 # (company_id, month, channel, outcome)
@@ -28,7 +39,8 @@ def periods_holding(month: str) -> list[str]:
 
 
 def refresh_period_medians(session: Session, cells: Iterable[WaitCell]) -> None:
-    """Compute again the medians of every period holding one of ``cells``."""
+    """Compute again the medians of every period holding one of ``cells`` (a few
+    companies' cells: a merge's; a batch's are kept in the database, see below)."""
     groups: dict[tuple[str, str, str], set[int]] = defaultdict(set)
     for company_id, month, channel, outcome in cells:
         if outcome in MEDIAN_OUTCOMES:
@@ -38,15 +50,71 @@ def refresh_period_medians(session: Session, cells: Iterable[WaitCell]) -> None:
         _refresh_group(session, period, channel, outcome, sorted(company_ids))
 
 
+# The cells a batch touched, kept in the database rather than in Python, so that the
+# memory an import needs does not grow with the companies and months it touches.
+# A temporary table is private to the connection and goes with a rollback.
+TOUCHED = Table(
+    "touched_wait_cells",
+    MetaData(),
+    Column("company_id", Integer),
+    Column("month", String(7)),
+    Column("channel", String(8)),
+    Column("outcome", String(16)),
+)
+_CREATE_TOUCHED = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS touched_wait_cells "
+    "(company_id INTEGER, month VARCHAR(7), channel VARCHAR(8), outcome VARCHAR(16))"
+)
+
+
+def record_touched_cells(session: Session, cells: Iterable[WaitCell]) -> None:
+    """Remember cells a batch moved measurements out of (changed measurements)."""
+    rows = [dict(zip(TOUCHED.c.keys(), cell, strict=True)) for cell in cells]
+    if rows:
+        _ensure_touched(session)
+        session.execute(insert(TOUCHED), rows)
+
+
+def refresh_batch_medians(session: Session, batch_id: int) -> None:
+    """Compute again the medians of every period holding a cell the batch touched: the
+    cells of its own measurements and those recorded by ``record_touched_cells``."""
+    _ensure_touched(session)
+    wm = WaitMeasurement
+    own = select(wm.company_id, wm.local_month, wm.channel, wm.outcome).distinct()
+    own = own.where(wm.batch_id == batch_id, wm.outcome.in_(MEDIAN_OUTCOMES))
+    session.execute(insert(TOUCHED).from_select(list(TOUCHED.c.keys()), own))
+    groups: set[tuple[str, str, str]] = set()
+    # How many months, channels and outcomes there are: bounded by the calendar.
+    months = select(TOUCHED.c.month, TOUCHED.c.channel, TOUCHED.c.outcome).distinct()
+    for month, channel, outcome in session.execute(months):
+        if outcome in MEDIAN_OUTCOMES:
+            groups.update((period, channel, outcome) for period in periods_holding(month))
+    for period, channel, outcome in sorted(groups):
+        touched = select(TOUCHED.c.company_id).where(
+            TOUCHED.c.month.in_(Period.parse(period).months()),
+            TOUCHED.c.channel == channel,
+            TOUCHED.c.outcome == outcome,
+        )
+        _refresh_group(session, period, channel, outcome, touched)
+    session.execute(delete(TOUCHED))
+
+
+def _ensure_touched(session: Session) -> None:
+    create = _CREATE_TOUCHED
+    if session.get_bind().dialect.name == "postgresql":
+        create += " ON COMMIT DROP"
+    session.execute(text(create))
+
+
 def _refresh_group(
-    session: Session, period: str, channel: str, outcome: str, company_ids: list[int]
+    session: Session, period: str, channel: str, outcome: str, company_ids: CompanyIds
 ) -> None:
     session.execute(
         delete(WaitPeriodMedian).where(
             WaitPeriodMedian.period == period,
             WaitPeriodMedian.channel == channel,
             WaitPeriodMedian.outcome == outcome,
-            WaitPeriodMedian.company_id.in_(company_ids),
+            *company_condition(WaitPeriodMedian.company_id, company_ids),
         )
     )
     # Computed and written by the database itself: a group holds thousands of companies.
@@ -61,14 +129,6 @@ def _refresh_group(
     )
     columns = ["company_id", "period", "channel", "outcome", "middle_sum", "n"]
     session.execute(insert(_TABLE).from_select(columns, rows))
-
-
-def batch_cells(session: Session, batch_id: int) -> Iterator[WaitCell]:
-    """The cells of every measurement a batch now holds, each once."""
-    wm = WaitMeasurement
-    cells = select(wm.company_id, wm.local_month, wm.channel, wm.outcome).distinct()
-    for row in session.execute(cells.where(wm.batch_id == batch_id)):
-        yield tuple(row)  # type: ignore[misc]
 
 
 def refresh_company_medians(session: Session, company_ids: list[int]) -> None:

@@ -31,18 +31,14 @@ def company_condition(column: Any, company_ids: CompanyIds) -> list[Any]:
     return [column.in_(list(company_ids))]
 
 
-def _in_period(
-    period: Period, channel: str, company_ids: Iterable[int] | None
-) -> list[ColumnElement[bool]]:
+def _in_period(period: Period, channel: str, company_ids: CompanyIds) -> list[ColumnElement[bool]]:
     """The conditions that pick a period's months, a channel and (maybe) some companies."""
     conditions = [WaitHistogram.month.in_(period.months()), WaitHistogram.channel == channel]
-    if company_ids is not None:
-        conditions.append(WaitHistogram.company_id.in_(list(company_ids)))
-    return conditions
+    return conditions + company_condition(WaitHistogram.company_id, company_ids)
 
 
 def median_parts(
-    outcome: str, period: Period, channel: str, company_ids: Iterable[int] | None
+    outcome: str, period: Period, channel: str, company_ids: CompanyIds
 ) -> Select[*tuple[Any, ...]]:
     """(company, how many waits with ``outcome``, lower middle wait, upper middle wait).
 

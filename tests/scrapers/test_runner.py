@@ -157,7 +157,7 @@ def test_a_broken_page_is_quarantined_and_publishes_nothing(
 
 
 def test_rows_the_ingest_refuses_quarantine_the_run(database: Database, tmp_path: Path) -> None:
-    outcome = _run(database, _file(tmp_path, "Exempeltele AB;99999999999"))
+    outcome = _run(database, _file(tmp_path, "Exempeltele AB;9223372036854775808"))
     assert outcome.status == "quarantined"
     assert "values that parse" in outcome.message
     assert _published(database) == 0

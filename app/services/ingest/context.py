@@ -42,11 +42,9 @@ class BatchContext:
     error_count: int = 0
     created: list[Company] = field(default_factory=list)
     org_numbers_filled: int = 0
-    # (company, month, channel, outcome) that a changed measurement moved out of; the
-    # cells of the batch's own measurements are read back from the database at its end.
-    wait_cells: set[tuple[int, str, str, str]] = field(default_factory=set)
-    # (company, metric, year) of every complaint count the batch added or changed.
-    complaint_years: set[tuple[int, str, int]] = field(default_factory=set)
+    # (company, metric, year) of every complaint count the batch added or changed, with
+    # the last line that did, to name in an error about the year's sums.
+    complaint_years: dict[tuple[int, str, int], int] = field(default_factory=dict)
     _by_name: dict[str, int] = field(default_factory=dict)
     _by_org: dict[str, int] = field(default_factory=dict)
 

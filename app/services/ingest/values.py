@@ -10,7 +10,7 @@ from sqlalchemy import select, tuple_
 
 from app.models import ComplaintCount, ComplaintCountHistory, CustomerCount, CustomerCountHistory
 from app.models.base import utcnow
-from app.schemas import ComplaintRecord, CustomerRecord, Record
+from app.schemas import MAX_INT, ComplaintRecord, CustomerRecord, Record
 from app.services.complaint_periods import refresh_complaint_periods
 from app.services.ingest.context import BatchContext
 
@@ -89,13 +89,20 @@ class ValueHandler:
                 ctx.count("updated")
             if spec.model is ComplaintCount:
                 # The period values of this company, metric and year are computed again.
-                ctx.complaint_years.add((columns["company_id"], columns["metric"], columns["year"]))
+                key = (columns["company_id"], columns["metric"], columns["year"])
+                ctx.complaint_years[key] = line
         ctx.session.flush()
 
     def finish(self, ctx: BatchContext) -> None:
         """Compute again the period values of every complaint year the batch touched."""
-        if ctx.complaint_years:
-            refresh_complaint_periods(ctx.session, ctx.complaint_years)
+        if not ctx.complaint_years:
+            return
+        for company_id, metric, period in refresh_complaint_periods(
+            ctx.session, ctx.complaint_years
+        ):
+            line = ctx.complaint_years[company_id, metric, int(period[:4])]
+            message = f"the {period} total of {metric} would pass {MAX_INT}; correct this value"
+            ctx.error(line, "value", message)
 
     def _existing(
         self, ctx: BatchContext, wanted: list[dict[str, Any]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import operator
 from collections import Counter
 from collections.abc import Sequence
@@ -17,7 +16,7 @@ from app.periods import swedish_month
 from app.schemas import Record, WaitRecord
 from app.services.ingest.bulk import insert_rows
 from app.services.ingest.context import BatchContext
-from app.services.wait_medians import batch_cells, refresh_period_medians
+from app.services.wait_medians import record_touched_cells, refresh_batch_medians
 from app.services.waits_histogram import (
     HistogramKey,
     add_batch_to_aggregates,
@@ -83,16 +82,15 @@ class WaitHandler:
                 self._update(ctx, row_id, row)
                 existing[key] = (row_id, ctx.batch.id, row)
                 moved_out[histogram_key(old)] -= 1
-                ctx.wait_cells.add(histogram_key(old)[:4])
                 ctx.count("updated")
         insert_rows(ctx.session, _TABLE, _INSERTED, inserts)
         apply_histogram_deltas(ctx.session, moved_out)
+        record_touched_cells(ctx.session, {key[:4] for key in moved_out})
 
     def finish(self, ctx: BatchContext) -> None:
         """Count the batch's measurements into the aggregates; refresh what it touched."""
         add_batch_to_aggregates(ctx.session, ctx.batch.id)
-        cells = itertools.chain(batch_cells(ctx.session, ctx.batch.id), ctx.wait_cells)
-        refresh_period_medians(ctx.session, cells)
+        refresh_batch_medians(ctx.session, ctx.batch.id)
 
     def _row(self, ctx: BatchContext, record: WaitRecord) -> _Row:
         return _Row(
