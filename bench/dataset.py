@@ -93,11 +93,11 @@ def import_file(url: str, kind: str, path: Path, source: str = SOURCE) -> tuple[
     except procs.ImportFailed as error:
         if kind != "companies" or "sector_name" not in str(error):
             raise
-    seconds, _ = procs.run_import(url, kind, _without_column(path, "sector_name"), source)
+    seconds, _ = procs.run_import(url, kind, without_column(path, "sector_name"), source)
     return seconds, SECTOR_NAME_REFUSED
 
 
-def _without_column(path: Path, column: str) -> Path:
+def without_column(path: Path, column: str) -> Path:
     with path.open(encoding="utf-8", newline="") as source:
         rows = list(csv.DictReader(source))
     out = path.with_name(f"{path.stem}-without-{column}.csv")

@@ -53,15 +53,21 @@ def ensure_wrk() -> str:
 
 
 def ensure_datasette() -> Path:
-    """Datasette in its own virtualenv beside this file (git-ignored), installed once."""
-    datasette = PEER_VENV / "bin" / "datasette"
-    if datasette.exists():
-        return datasette
-    say(f"installing Datasette into {PEER_VENV.relative_to(ROOT)} (pip)")
-    subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True, timeout=300)
+    return ensure_peer_tool("datasette")
+
+
+def ensure_peer_tool(name: str) -> Path:
+    """A peer tool from PyPI (Datasette, sqlite-utils) in its own virtualenv beside this
+    file (git-ignored), installed once."""
+    tool = PEER_VENV / "bin" / name
+    if tool.exists():
+        return tool
+    say(f"installing {name} into {PEER_VENV.relative_to(ROOT)} (pip)")
+    if not (PEER_VENV / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True, timeout=300)
     pip = [str(PEER_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, "datasette"], check=True, timeout=900)
-    return datasette
+    subprocess.run([*pip, name], check=True, timeout=900)
+    return tool
 
 
 def free_port() -> int:

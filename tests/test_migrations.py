@@ -106,7 +106,7 @@ def test_period_medians_are_backfilled_from_existing_histograms(scratch_url: str
                     ),
                     {"month": month, "wait": wait, "n": n},
                 )
-        migrate.upgrade(database.engine)
+        migrate.upgrade(database.engine, "01914aba3bd6")  # medians still as middle sums
         with database.engine.connect() as connection:
             rows = connection.execute(
                 text("SELECT period, middle_sum, n FROM wait_period_medians ORDER BY period")
@@ -162,5 +162,40 @@ def test_figures_become_64_bit_and_going_back_never_cuts_one(scratch_url: str) -
             assert connection.execute(
                 text("SELECT wait_seconds, n FROM wait_histograms")
             ).one() == (100, 3)
+    finally:
+        database.dispose()
+
+
+def test_medians_become_a_whole_part_and_a_half_and_back(scratch_url: str) -> None:
+    database = Database.from_url(scratch_url)
+    sums = [("2025-01", 401), ("2025-02", 400), ("2025", 2**63 - 1)]
+    try:
+        migrate.upgrade(database.engine, "01914aba3bd6")  # before the whole part and half
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO companies (id, slug, name, normalized_name, verified, created_at)"
+                    " VALUES (1, 'x', 'X AB', 'x', false, '2025-01-01 00:00:00')"
+                )
+            )
+            for period, middle_sum in sums:
+                connection.execute(
+                    text(
+                        "INSERT INTO wait_period_medians"
+                        " (company_id, period, channel, outcome, middle_sum, n)"
+                        " VALUES (1, :period, 'phone', 'answered', :middle_sum, 2)"
+                    ),
+                    {"period": period, "middle_sum": middle_sum},
+                )
+        migrate.upgrade(database.engine)
+        query = "SELECT period, median_floor, median_half FROM wait_period_medians ORDER BY period"
+        with database.engine.connect() as connection:
+            rows = [tuple(row) for row in connection.execute(text(query))]
+        assert rows == [("2025", 2**62 - 1, 1), ("2025-01", 200, 1), ("2025-02", 200, 0)]
+        migrate.downgrade(database.engine, "01914aba3bd6")
+        query = "SELECT period, middle_sum FROM wait_period_medians ORDER BY period"
+        with database.engine.connect() as connection:
+            back = [tuple(row) for row in connection.execute(text(query))]
+        assert back == sorted(sums)
     finally:
         database.dispose()

@@ -179,8 +179,9 @@ class WaitPeriodMedian(Base):
     (answered or announced), refreshed by the ingest service for the periods a batch
     touched. A median ranking reads one row per company.
 
-    ``middle_sum`` is the sum of the two middle values (twice the median), so the
-    stored figure stays a whole number and exact.
+    The median is kept exact in whole numbers: ``median_floor`` is its whole part and
+    ``median_half`` is 1 when half a second is added (two middle values whose sum is
+    odd). Their sum itself is not kept: two waits of up to 2^63-1 seconds pass 64 bits.
     """
 
     __tablename__ = "wait_period_medians"
@@ -191,7 +192,8 @@ class WaitPeriodMedian(Base):
     period: Mapped[str] = mapped_column(String(7), primary_key=True)
     channel: Mapped[str] = mapped_column(String(8), primary_key=True)
     outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
-    middle_sum: Mapped[int] = mapped_column(BigNumber)
+    median_floor: Mapped[int] = mapped_column(BigNumber)
+    median_half: Mapped[int]
     n: Mapped[int] = mapped_column(BigNumber)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, select, union_all
+from sqlalchemy import Select, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from app.metrics import COUNT, MEDIAN, METRICS, MIN_SAMPLE, RATE, SHARE, get_metric
@@ -79,7 +79,12 @@ def _median_ranks(company_id: int, channel: str) -> Select[Any]:
         other.outcome == mine.outcome,
         other.n >= MIN_SAMPLE,
     )
-    worse = select(func.count()).where(same_year, other.middle_sum > mine.middle_sum)
+    # A larger median: a larger whole part, or the same with a half added.
+    larger = or_(
+        other.median_floor > mine.median_floor,
+        and_(other.median_floor == mine.median_floor, other.median_half > mine.median_half),
+    )
+    worse = select(func.count()).where(same_year, larger)
     ranked = select(func.count()).where(same_year)
     return select(
         literal("wait_median"),

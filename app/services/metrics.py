@@ -28,6 +28,7 @@ from app.services.wait_metrics import (
     latest_month,
     month_counts,
     share,
+    stored_median,
 )
 
 _CENT = Decimal("0.01")
@@ -53,8 +54,10 @@ class Figures:
     counts: dict[tuple[str, str], dict[int, int]] = field(default_factory=dict)
     # (company, year) -> customers
     customers: dict[tuple[int, int], int] = field(default_factory=dict)
-    # (outcome, channel, period) -> company -> (twice the median, how many)
-    medians: dict[tuple[str, str, str], dict[int, tuple[int, int]]] = field(default_factory=dict)
+    # (outcome, channel, period) -> company -> (the median, how many)
+    medians: dict[tuple[str, str, str], dict[int, tuple[Decimal, int]]] = field(
+        default_factory=dict
+    )
     # (channel, period or month) -> company -> (contacts, abandoned, slow)
     tallies: dict[tuple[str, str], dict[int, Tally]] = field(default_factory=dict)
 
@@ -66,7 +69,7 @@ class Figures:
             return self._rates(metric, period)
         if metric.family == MEDIAN:
             medians = self.medians.get((metric.reads, channel, str(period)), {})
-            return {cid: MetricValue(Decimal(s) / 2, n) for cid, (s, n) in medians.items()}
+            return {cid: MetricValue(median, n) for cid, (median, n) in medians.items()}
         return self._shares(metric, period, channel)
 
     def _rates(self, metric: Metric, period: Period) -> dict[int, MetricValue]:
@@ -143,10 +146,13 @@ def load_medians(
     ]
     if periods is not None:
         conditions.append(wpm.period.in_(periods))
-    query = select(wpm.company_id, wpm.outcome, wpm.channel, wpm.period, wpm.middle_sum, wpm.n)
-    rows: Any = session.connection().execute(query.where(*conditions)).fetchall()
-    for cid, outcome, channel, period, middle_sum, n in rows:
-        figures.medians.setdefault((outcome, channel, period), {})[cid] = (middle_sum, n)
+    query = select(
+        wpm.company_id, wpm.outcome, wpm.channel, wpm.period, wpm.median_floor, wpm.median_half
+    )
+    rows: Any = session.connection().execute(query.add_columns(wpm.n).where(*conditions))
+    for cid, outcome, channel, period, floor, half, n in rows.fetchall():
+        median = stored_median(floor, half)
+        figures.medians.setdefault((outcome, channel, period), {})[cid] = (median, n)
 
 
 def load_tallies(

@@ -24,7 +24,12 @@ from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMeasurement, WaitPeriodMedian
 from app.periods import Period
-from app.services.wait_metrics import CompanyIds, company_condition, median_parts
+from app.services.wait_metrics import (
+    CompanyIds,
+    company_condition,
+    median_parts,
+    stored_median,
+)
 
 MEDIAN_OUTCOMES = ("answered", "announced")
 # (company_id, month, channel, outcome)
@@ -119,15 +124,19 @@ def _refresh_group(
     )
     # Computed and written by the database itself: a group holds thousands of companies.
     parts = median_parts(outcome, Period.parse(period), channel, company_ids).subquery()
+    # The mean of the two middle waits as a whole part and a half: their sum could
+    # pass what a 64-bit column keeps, lower + (upper - lower) / 2 cannot.
+    spread = parts.c.upper - parts.c.lower
     rows = select(
         parts.c.company_id,
         literal(period),
         literal(channel),
         literal(outcome),
-        parts.c.lower + parts.c.upper,
+        parts.c.lower + spread // 2,
+        spread % 2,
         parts.c.total,
     )
-    columns = ["company_id", "period", "channel", "outcome", "middle_sum", "n"]
+    columns = ["company_id", "period", "channel", "outcome", "median_floor", "median_half", "n"]
     session.execute(insert(_TABLE).from_select(columns, rows))
 
 
@@ -151,13 +160,12 @@ def stored_medians(
     session: Session, outcome: str, period: Period, channel: str, company_ids: Iterable[int] | None
 ) -> dict[int, tuple[Decimal, int]]:
     """company -> (median, how many waits) for the period, as last refreshed."""
-    query = select(
-        WaitPeriodMedian.company_id, WaitPeriodMedian.middle_sum, WaitPeriodMedian.n
-    ).where(
+    wpm = WaitPeriodMedian
+    query = select(wpm.company_id, wpm.median_floor, wpm.median_half, wpm.n).where(
         WaitPeriodMedian.period == str(period),
         WaitPeriodMedian.channel == channel,
         WaitPeriodMedian.outcome == outcome,
     )
     if company_ids is not None:
         query = query.where(WaitPeriodMedian.company_id.in_(list(company_ids)))
-    return {cid: (Decimal(middle_sum) / 2, n) for cid, middle_sum, n in session.execute(query)}
+    return {cid: (stored_median(floor, half), n) for cid, floor, half, n in session.execute(query)}

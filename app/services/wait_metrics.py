@@ -18,6 +18,7 @@ from app.models import WaitHistogram, WaitMonthCount
 from app.periods import Period
 
 _SHARE = Decimal("0.0001")
+_HALF = Decimal("0.5")
 # Company ids as a list, or as a query that selects them (a sector's companies).
 CompanyIds = Iterable[int] | Select[Any] | None
 
@@ -70,6 +71,11 @@ def median_parts(
         func.min(case((2 * running.c.upto > running.c.total - 1, running.c.wait))).label("lower"),
         func.min(case((2 * running.c.upto > running.c.total, running.c.wait))).label("upper"),
     ).group_by(running.c.company_id, running.c.total)
+
+
+def stored_median(floor: int, half: int) -> Decimal:
+    """The median kept as its whole part and whether a half is added (see the model)."""
+    return Decimal(floor) + _HALF if half else Decimal(floor)
 
 
 def medians(

@@ -162,7 +162,7 @@ BAD_WAIT_ROWS = [
     ("Foo,2025-03-01T10:00:00Z,fax,10,answered", "channel"),
     ("Foo,2025-03-01T10:00:00Z,phone,10,hung_up", "outcome"),
     ("Foo,2025-03-01T10:00:00Z,phone,-3,answered", "wait_seconds"),
-    ("Foo,2025-03-01T10:00:00Z,phone,4611686018427387904,answered", "wait_seconds"),
+    ("Foo,2025-03-01T10:00:00Z,phone,9223372036854775808,answered", "wait_seconds"),
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,8 +14,10 @@ from sqlalchemy import select
 
 from app.db import Database
 from app.models import ComplaintCount, ComplaintPeriodValue
-from app.schemas import MAX_INT, MAX_WAIT_SECONDS
+from app.periods import Period
+from app.schemas import MAX_INT
 from app.services.complaint_periods import refresh_complaint_periods
+from app.services.wait_medians import stored_medians
 from tests.helpers import csv_body, post_csv, row_counts
 
 
@@ -142,8 +145,8 @@ def test_period_values_past_the_largest_figure_are_left_out_and_reported(
     assert stored == {"2025-01": MAX_INT, "2025-02": 1}
 
 
-def test_waits_up_to_half_the_largest_figure_keep_an_exact_median(
-    client: TestClient, auth: dict[str, str]
+def test_waits_up_to_the_largest_figure_keep_an_exact_median(
+    client: TestClient, auth: dict[str, str], database: Database
 ) -> None:
     header = "company,measured_at,channel,wait_seconds,outcome,transfers"
     slug = _import(
@@ -151,23 +154,29 @@ def test_waits_up_to_half_the_largest_figure_keep_an_exact_median(
         auth,
         "waits",
         header,
-        f"Stor AB,2025-03-01T10:00:00Z,phone,{MAX_WAIT_SECONDS},answered,{MAX_INT}",
-        f"Stor AB,2025-03-02T10:00:00Z,phone,{MAX_WAIT_SECONDS},answered,",
+        f"Stor AB,2025-03-01T10:00:00Z,phone,{MAX_INT},answered,{MAX_INT}",
+        f"Stor AB,2025-03-02T10:00:00Z,phone,{MAX_INT - 2},answered,",
+        f"Stor AB,2025-04-01T10:00:00Z,phone,{MAX_INT},answered,",
+        f"Stor AB,2025-04-02T10:00:00Z,phone,{MAX_INT - 1},answered,",
     )
-    # The median is kept as the sum of the two middle waits: 2 x (2^62 - 1) = 2^63 - 2.
+    # The two middle waits sum past 64 bits; the median is kept as a whole part and a half.
     medians = client.get(f"/api/v1/companies/{slug}").json()["metrics"]["wait_median"]
-    assert {p["period"]: p["value"] for p in medians}["2025-03"] == MAX_WAIT_SECONDS
+    by_period = {p["period"]: p for p in medians}
+    assert by_period["2025-03"]["value"] == MAX_INT - 1
+    with database.read() as session:
+        stored = stored_medians(session, "answered", Period.parse("2025-04"), "phone", None)
+    assert [median for median, _n in stored.values()] == [Decimal(MAX_INT - 1) + Decimal("0.5")]
     waits = _csv_rows(client, "/downloads/waits.csv")
-    assert sorted((row["wait_seconds"], row["transfers"]) for row in waits) == [
-        (str(MAX_WAIT_SECONDS), ""),
-        (str(MAX_WAIT_SECONDS), str(MAX_INT)),
-    ]
+    assert sorted((row["wait_seconds"], row["transfers"]) for row in waits)[-1] == (
+        str(MAX_INT),
+        str(MAX_INT),
+    )
     for url in (f"/companies/{slug}", "/rankings?metric=wait_median&period=2025-03"):
         assert client.get(url).status_code == 200, url
     refused = post_csv(
         client,
         "waits",
-        csv_body(header, f"Stor AB,2025-03-03T10:00:00Z,phone,{MAX_WAIT_SECONDS + 1},answered,"),
+        csv_body(header, f"Stor AB,2025-03-03T10:00:00Z,phone,{MAX_INT + 1},answered,"),
         auth,
     )
     assert refused.status_code == 422, refused.text
