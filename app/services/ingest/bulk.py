@@ -11,10 +11,14 @@ stored exactly as the ORM would store them (SQLite keeps datetimes as text).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.orm import Session
+
+# Fewer added rows than this never make it worth analysing a table.
+MIN_ROWS_TO_ANALYSE = 2_000
 
 
 def insert_rows(
@@ -45,6 +49,37 @@ def insert_rows(
         cursor.executemany(insert_sql, rows)
     finally:
         cursor.close()
+
+
+@dataclass
+class GrowingTable:
+    """Keeps PostgreSQL's statistics of a table true while one transaction fills it.
+
+    PostgreSQL plans by statistics gathered from committed rows. An import that
+    doubles a table inside its transaction would otherwise be planned as if the table
+    were as small as before, and its lookups of existing rows (an index on the source
+    alone, then every row of it read) would grow with every chunk. Analysed each time
+    the batch has added as many rows as the statistics knew, a batch analyses a table
+    a few times at most (log2 of its growth), and not at all when it adds little.
+    """
+
+    table: Table
+    known_rows: float | None = None
+    added: int = 0
+
+    def grew(self, session: Session, count: int) -> None:
+        if session.get_bind().dialect.name != "postgresql":
+            return
+        if self.known_rows is None:
+            self.known_rows = self._estimated_rows(session)
+        self.added += count
+        if self.added > max(self.known_rows, MIN_ROWS_TO_ANALYSE):
+            session.execute(text(f'ANALYZE "{self.table.name}"'))
+            self.known_rows, self.added = self._estimated_rows(session), 0
+
+    def _estimated_rows(self, session: Session) -> float:
+        query = text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)")
+        return max(float(session.scalar(query, {"name": self.table.name}) or 0), 0.0)
 
 
 def _processed(

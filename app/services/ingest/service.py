@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import IO, Any, Protocol
 
 from sqlalchemy import select
@@ -28,7 +29,7 @@ from app.services.ingest.snapshots import batch_snapshots, link_snapshots
 from app.services.ingest.values import COMPLAINTS, CUSTOMERS, ValueHandler
 from app.services.ingest.waits import WaitHandler
 
-CHUNK_ROWS = 500
+CHUNK_ROWS = 5_000
 FORMATS = ("csv", "json")
 
 
@@ -39,11 +40,12 @@ class Handler(Protocol):
         """After the last row of a batch without errors: bring its aggregates up to date."""
 
 
-HANDLERS: dict[str, Handler] = {
-    "companies": CompanyHandler(),
-    "complaints": ValueHandler(COMPLAINTS),
-    "waits": WaitHandler(),
-    "customers": ValueHandler(CUSTOMERS),
+# A new handler for each batch: a handler may keep what it learns during one batch.
+HANDLERS: dict[str, Callable[[], Handler]] = {
+    "companies": CompanyHandler,
+    "complaints": partial(ValueHandler, COMPLAINTS),
+    "waits": WaitHandler,
+    "customers": partial(ValueHandler, CUSTOMERS),
 }
 
 
@@ -163,7 +165,7 @@ def _rows(request: ImportRequest, body: Any) -> Iterator[tuple[int, CellRow | Fi
 
 
 def _apply_rows(ctx: BatchContext, request: ImportRequest, body: Any) -> None:
-    handler = HANDLERS[request.kind]
+    handler = HANDLERS[request.kind]()
     chunk: list[tuple[int, Record]] = []
     try:
         for line, record in _records(ctx, request, _rows(request, body)):

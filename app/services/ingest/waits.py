@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, select, update
 from app.models import WaitMeasurement
 from app.periods import swedish_month
 from app.schemas import Record, WaitRecord
-from app.services.ingest.bulk import insert_rows
+from app.services.ingest.bulk import GrowingTable, insert_rows
 from app.services.ingest.context import BatchContext
 from app.services.wait_medians import record_touched_cells, refresh_batch_medians
 from app.services.waits_histogram import (
@@ -59,6 +59,9 @@ class WaitHandler:
     month counts learn of them once, set-based, when the batch ends (``finish``).
     A changed measurement takes its old value out of them at once."""
 
+    def __init__(self) -> None:
+        self.growth = GrowingTable(_TABLE)
+
     def apply(self, ctx: BatchContext, rows: Sequence[tuple[int, Record]]) -> None:
         ctx.prefetch_companies(rows)
         wanted = [(line, self._row(ctx, record)) for line, record in rows]  # type: ignore[arg-type]
@@ -84,6 +87,7 @@ class WaitHandler:
                 moved_out[histogram_key(old)] -= 1
                 ctx.count("updated")
         insert_rows(ctx.session, _TABLE, _INSERTED, inserts)
+        self.growth.grew(ctx.session, len(inserts))
         apply_histogram_deltas(ctx.session, moved_out)
         record_touched_cells(ctx.session, {key[:4] for key in moved_out})
 

@@ -1,0 +1,70 @@
+"""The import's bulk path stores exactly what the ORM would, and keeps PostgreSQL's
+statistics true while one transaction fills a table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import select, text
+
+from app.db import Database
+from app.models import ImportBatch, Source, WaitMeasurement
+from app.services.companies import create_company
+from app.services.ingest.bulk import MIN_ROWS_TO_ANALYSE, GrowingTable, insert_rows
+
+_TABLE = WaitMeasurement.metadata.tables[WaitMeasurement.__tablename__]
+_COLUMNS = ["company_id", "source_id", "batch_id", "measured_at", "local_month", "channel"]
+_COLUMNS += ["wait_seconds", "outcome", "transfers", "external_id"]
+
+
+def _setup(database: Database) -> tuple[int, int, int]:
+    with database.write() as session:
+        company = create_company(session, name="Bulkprov AB", org_number=None, verified=False)
+        source = Source(slug="bulkprov", name="Bulkprov")
+        session.add(source)
+        session.flush()
+        batch = ImportBatch(
+            kind="waits", source_id=source.id, origin="cli", body_sha256="", status="running"
+        )
+        session.add(batch)
+        session.flush()
+        return company.id, source.id, batch.id
+
+
+def test_rows_inserted_in_bulk_are_stored_as_the_orm_stores_them(database: Database) -> None:
+    company_id, source_id, batch_id = _setup(database)
+    # An offset other than UTC, and no microseconds (which SQLite's own adapter would drop).
+    moment = datetime(2025, 3, 1, 10, 15, 0, tzinfo=timezone(timedelta(hours=1)))
+    values = (company_id, source_id, batch_id, moment, "2025-03", "phone", 2**63 - 1)
+    with database.write() as session:
+        insert_rows(session, _TABLE, _COLUMNS, [(*values, "answered", None, "bulk")])
+        orm = dict(zip(_COLUMNS, (*values, "answered", None, "orm"), strict=True))
+        session.add(WaitMeasurement(**orm))
+    with database.read() as session:
+        raw = session.execute(
+            text("SELECT measured_at, wait_seconds FROM wait_measurements ORDER BY external_id")
+        ).all()
+        loaded = session.scalars(select(WaitMeasurement).order_by(WaitMeasurement.external_id))
+        moments = [row.measured_at for row in loaded]
+    assert raw[0] == raw[1]
+    assert moments == [moment.astimezone(UTC)] * 2
+
+
+def test_a_table_filled_in_one_transaction_is_analysed_as_it_grows(
+    database: Database, is_postgres: bool
+) -> None:
+    company_id, source_id, batch_id = _setup(database)
+    moment = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
+    rows = [
+        (company_id, source_id, batch_id, moment, "2025-03", "phone", n, "answered", None, f"g{n}")
+        for n in range(MIN_ROWS_TO_ANALYSE + 1)
+    ]
+    growth = GrowingTable(_TABLE)
+    with database.write() as session:
+        insert_rows(session, _TABLE, _COLUMNS, rows)
+        growth.grew(session, len(rows))
+        if is_postgres:
+            # The statistics count the rows this transaction added, before it commits.
+            assert growth.known_rows == len(rows)
+        else:
+            assert growth.known_rows is None  # SQLite plans without them
