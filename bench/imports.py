@@ -37,15 +37,6 @@ from bench.scratch import DEFAULT_POSTGRES, Scratch, postgres_scratch, sqlite_sc
 SIZES = {"quick": (100_000, 300_000), "full": (200_000, 2_000_000)}
 COMPANIES = 2_000
 SOURCE = "bench"
-COLUMNS = [
-    "company",
-    "measured_at",
-    "channel",
-    "wait_seconds",
-    "outcome",
-    "transfers",
-    "external_id",
-]
 
 
 @dataclass
@@ -158,7 +149,8 @@ def postgres_copy(scratch: Scratch, path: Path, rows: int) -> Timing:
     url = make_url(scratch.url).set(drivername="postgresql").render_as_string(hide_password=False)
     started = time.perf_counter()
     with psycopg.connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE plain_waits ({', '.join(f'{c} text' for c in COLUMNS)})")
+        header = path.open(encoding="utf-8").readline().strip().split(",")
+        cursor.execute(f"CREATE TABLE plain_waits ({', '.join(f'{c} text' for c in header)})")
         copy_sql = "COPY plain_waits FROM STDIN (FORMAT csv, HEADER true)"
         with cursor.copy(copy_sql) as copy, path.open("rb") as source:
             while chunk := source.read(1 << 20):

@@ -90,9 +90,9 @@ def refresh_batch_medians(session: Session, batch_id: int) -> None:
     session.execute(insert(TOUCHED).from_select(list(TOUCHED.c.keys()), own))
     if session.get_bind().dialect.name == "postgresql":
         # The planner knows nothing of a temporary table, and may still think the
-        # histograms as empty as they were when last analysed; with the rows this
-        # transaction added counted, it joins them by index instead of row by row.
-        session.execute(text("ANALYZE touched_wait_cells, wait_histograms"))
+        # histograms and medians as small as they were when last analysed; with the
+        # rows counted, it joins them by index and hash instead of row by row.
+        session.execute(text("ANALYZE touched_wait_cells, wait_histograms, wait_period_medians"))
     groups: set[tuple[str, str, str]] = set()
     # How many months, channels and outcomes there are: bounded by the calendar.
     months = select(TOUCHED.c.month, TOUCHED.c.channel, TOUCHED.c.outcome).distinct()
