@@ -162,17 +162,20 @@ def _name(text: str) -> str:
 
 
 def _integer(minimum: int, maximum: int = MAX_INT) -> Callable[[str], int]:
+    width = len(str(maximum))
+
     def parse(text: str) -> int:
         if not _INTEGER.match(text):
             raise ValueError(f"must be a whole number of at least {minimum}, not {text!r}")
         # Too many digits is too large before Python is asked to convert them (it refuses
         # thousands of digits with a message about its own settings).
         digits = text.lstrip("0") or "0"
-        if len(digits) > len(str(maximum)) or int(digits) > maximum:
+        value = int(digits) if len(digits) <= width else maximum + 1
+        if value > maximum:
             raise ValueError(f"must be at most {maximum}")
-        if int(digits) < minimum:
+        if value < minimum:
             raise ValueError(f"must be a whole number of at least {minimum}, not {text!r}")
-        return int(digits)
+        return value
 
     return parse
 

@@ -146,11 +146,10 @@ def load_medians(
     ]
     if periods is not None:
         conditions.append(wpm.period.in_(periods))
-    query = select(
-        wpm.company_id, wpm.outcome, wpm.channel, wpm.period, wpm.median_floor, wpm.median_half
-    )
-    rows: Any = session.connection().execute(query.add_columns(wpm.n).where(*conditions))
-    for cid, outcome, channel, period, floor, half, n in rows.fetchall():
+    columns = [wpm.company_id, wpm.outcome, wpm.channel, wpm.period]
+    query = select(*columns, wpm.median_floor, wpm.median_half, wpm.n).where(*conditions)
+    rows: Any = session.connection().execute(query).fetchall()
+    for cid, outcome, channel, period, floor, half, n in rows:
         median = stored_median(floor, half)
         figures.medians.setdefault((outcome, channel, period), {})[cid] = (median, n)
 

@@ -167,10 +167,8 @@ def stored_medians(
     """company -> (median, how many waits) for the period, as last refreshed."""
     wpm = WaitPeriodMedian
     query = select(wpm.company_id, wpm.median_floor, wpm.median_half, wpm.n).where(
-        WaitPeriodMedian.period == str(period),
-        WaitPeriodMedian.channel == channel,
-        WaitPeriodMedian.outcome == outcome,
+        wpm.period == str(period), wpm.channel == channel, wpm.outcome == outcome
     )
     if company_ids is not None:
-        query = query.where(WaitPeriodMedian.company_id.in_(list(company_ids)))
+        query = query.where(wpm.company_id.in_(list(company_ids)))
     return {cid: (stored_median(floor, half), n) for cid, floor, half, n in session.execute(query)}

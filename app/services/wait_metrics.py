@@ -78,17 +78,6 @@ def stored_median(floor: int, half: int) -> Decimal:
     return Decimal(floor) + _HALF if half else Decimal(floor)
 
 
-def medians(
-    session: Session, outcome: str, period: Period, channel: str, company_ids: Iterable[int] | None
-) -> dict[int, tuple[Decimal, int]]:
-    """company -> (the usual median of its waits with ``outcome``, how many there were)."""
-    query = median_parts(outcome, period, channel, company_ids)
-    return {
-        company_id: ((Decimal(lower) + Decimal(upper)) / 2, int(total))
-        for company_id, total, lower, upper in session.execute(query)
-    }
-
-
 def share(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(_SHARE, ROUND_HALF_UP)
 

@@ -45,17 +45,17 @@ def _upsert_add(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = model.metadata.tables[model.__tablename__]
     statement = insert(table)
+    # Rows sent from here: one statement compiled once and run for every row (executemany).
+    rows: list[dict[str, Any]] | None = None
     if isinstance(changes, Select):
         statement = statement.from_select([*keys, *counts], changes)
+    else:
+        rows = changes
     statement = statement.on_conflict_do_update(
         index_elements=keys,
         set_={name: table.c[name] + statement.excluded[name] for name in counts},
     )
-    if isinstance(changes, Select):
-        session.execute(statement)
-    else:
-        # One statement compiled once and run for every row (executemany).
-        session.execute(statement, changes)
+    session.execute(statement, rows)
 
 
 def _month_count_changes(deltas: Counter[HistogramKey]) -> list[dict[str, Any]]:

@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import WaitHistogram, WaitMonthCount
 from app.periods import Period
 from app.services.merge import merge_companies
 from app.services.wait_medians import stored_medians
-from app.services.wait_metrics import medians
+from app.services.wait_metrics import median_parts
 from app.services.waits_histogram import rebuild_histograms
 from tests.helpers import csv_body, post_csv
 
 HEADER = "company,measured_at,channel,wait_seconds,outcome,external_id"
+
+
+def medians(
+    session: Session, outcome: str, period: Period, channel: str, company_ids: list[int] | None
+) -> dict[int, tuple[Decimal, int]]:
+    """company -> (median, how many waits), computed afresh from the histograms: the
+    mean of the two middle waits, as a textbook writes it."""
+    query = median_parts(outcome, period, channel, company_ids)
+    return {
+        company_id: ((Decimal(lower) + Decimal(upper)) / 2, int(total))
+        for company_id, total, lower, upper in session.execute(query)
+    }
 
 
 def _aggregates(database: Database) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:

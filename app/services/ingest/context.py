@@ -65,9 +65,7 @@ class BatchContext:
         names -= {name for name in names if name.casefold() in self._by_name}
         org_numbers = {r.org_number for _line, r in rows if r.org_number is not None}
         org_numbers -= self._by_org.keys()
-        if len(self._by_org) + len(self._by_name) + len(names) + len(org_numbers) > _CACHE_LIMIT:
-            self._by_org.clear()
-            self._by_name.clear()
+        self._make_room(len(names) + len(org_numbers))
         self._by_org.update(companies_by_org_number(self.session, org_numbers))
         found = companies_by_name(self.session, names)
         self._by_name.update((name.casefold(), cid) for name, cid in found.items())
@@ -111,10 +109,14 @@ class BatchContext:
         self.created.append(company)
         return company
 
-    def _remember(self, company: Company) -> int:
-        if len(self._by_org) > _CACHE_LIMIT or len(self._by_name) > _CACHE_LIMIT:
+    def _make_room(self, incoming: int) -> None:
+        """Forget every company known when ``incoming`` more would pass the limit."""
+        if len(self._by_org) + len(self._by_name) + incoming > _CACHE_LIMIT:
             self._by_org.clear()
             self._by_name.clear()
+
+    def _remember(self, company: Company) -> int:
+        self._make_room(0)
         if company.org_number:
             self._by_org[company.org_number] = company.id
         return company.id
