@@ -46,11 +46,21 @@ def _csv(header: list[str], rows: Iterator[list[object]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+# The names readers see for the sectors above (contract v2: ``sector_name``).
+SECTOR_NAMES = {
+    "telekom": "Telekom",
+    "bank": "Bank",
+    "forsakring": "Försäkring",
+    "energi": "Energi",
+    "e-handel": "E-handel",
+}
+
+
 def _companies() -> bytes:
     return _csv(
-        ["name", "sector", "website"],
+        ["name", "sector", "sector_name", "website"],
         (
-            [name, sector, f"https://example.org/demo/{index}"]
+            [name, sector, SECTOR_NAMES[sector], f"https://example.org/demo/{index}"]
             for index, (name, sector, *_r) in enumerate(COMPANIES)
         ),
     )

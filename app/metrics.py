@@ -49,6 +49,12 @@ class Metric:
         """Contacts (or answered contacts, or announcements) needed to be ranked."""
         return MIN_SAMPLE if self.is_wait else 0
 
+    @property
+    def ranks_zero(self) -> bool:
+        """Whether a value of 0 is ranked. A shame list names no one for nothing: a count
+        or a rate of 0 is not ranked (contract v2); a wait figure of 0 still ranks."""
+        return self.is_wait
+
     def format(self, value: Decimal) -> str:
         """The value as the contract writes it: shares with 4 decimals, per 100k with 2,
         counts whole, medians whole or with .5."""

@@ -25,12 +25,13 @@ MEASURED_OUTCOMES = ("answered", "abandoned")
 # The largest figure (contract v2): a signed 64-bit integer, what both databases store.
 MAX_INT = 2**63 - 1
 MAX_NAME_LENGTH = 300
+MAX_SECTOR_NAME_LENGTH = 200
 MAX_URL_LENGTH = 1000
 MAX_EXTERNAL_ID_LENGTH = 200
 
 # Column sets per kind: (required, optional).
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "companies": (("name",), ("org_number", "sector", "website", "aliases")),
+    "companies": (("name",), ("org_number", "sector", "sector_name", "website", "aliases")),
     "complaints": (("company", "metric", "period", "value"), ("org_number", "source_url")),
     "waits": (
         ("company", "measured_at", "channel", "wait_seconds", "outcome"),
@@ -55,6 +56,7 @@ class CompanyRecord:
     name: str
     org_number: str | None = None
     sector: str | None = None
+    sector_name: str | None = None
     website: str | None = None
     aliases: tuple[str, ...] = ()
 
@@ -203,6 +205,13 @@ def _sector(text: str) -> str:
     return text
 
 
+def _sector_name(text: str) -> str:
+    name = _name(text)
+    if len(name) > MAX_SECTOR_NAME_LENGTH:
+        raise ValueError(f"a sector name may be at most {MAX_SECTOR_NAME_LENGTH} characters")
+    return name
+
+
 def _aliases(text: str) -> tuple[str, ...]:
     return tuple(_name(part) for part in text.split("|") if part.strip())
 
@@ -267,9 +276,19 @@ def _company_record(f: _Fields, _now: datetime) -> CompanyRecord:
         name=f.take("name", _name, required=True),
         org_number=f.take("org_number", parse_org_number),
         sector=f.take("sector", _sector),
+        sector_name=_sector_name_of(f),
         website=f.take("website", _url),
         aliases=f.take("aliases", _aliases) or (),
     )
+
+
+def _sector_name_of(f: _Fields) -> str | None:
+    """A sector's name only beside the sector it names."""
+    name: str | None = f.take("sector_name", _sector_name)
+    if name is not None and not f.cells.get("sector"):
+        f.errors.append(FieldError("sector_name", "sector_name needs a sector on the same row"))
+        return None
+    return name
 
 
 def _complaint_record(f: _Fields, now: datetime) -> ComplaintRecord:

@@ -50,6 +50,8 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
             }
             for row in ranking.rows
         ],
+        # Contract v2: counts and rates of 0 are not ranked; how many there were.
+        "companies_with_none": ranking.with_none,
         "too_few": [
             {"company": item.name, "slug": item.slug, "sample_size": item.sample_size}
             for item in ranking.too_few

@@ -118,12 +118,21 @@ def create_company(
     return company
 
 
-def get_or_create_sector(session: Session, slug: str) -> Sector:
+def name_from_slug(slug: str) -> str:
+    """The name a sector is shown by until it is given one (contract v2)."""
+    return slug.replace("-", " ").capitalize()
+
+
+def get_or_create_sector(session: Session, slug: str, name: str | None = None) -> Sector:
+    """The sector ``slug``, created on first use; ``name`` names it if it has no name yet
+    (a sector is named once, like a company's empty fields: never renamed by an import)."""
     sector = session.scalar(select(Sector).where(Sector.slug == slug))
     if sector is None:
-        sector = Sector(slug=slug, name=slug.replace("-", " ").capitalize())
+        sector = Sector(slug=slug, name=name or name_from_slug(slug))
         session.add(sector)
         session.flush()
+    elif name and sector.name == name_from_slug(slug):
+        sector.name = name
     return sector
 
 

@@ -229,7 +229,15 @@ def metric_values(
 
 
 def is_rankable(metric: Metric, value: MetricValue) -> bool:
+    """Enough sample for the metric, and not a count or rate of 0 (contract v2)."""
+    if not metric.ranks_zero and value.value == 0:
+        return False
     return (value.sample_size or 0) >= metric.min_sample
+
+
+def has_too_few(metric: Metric, value: MetricValue) -> bool:
+    """Data in the period, but too small a sample to be ranked (wait metrics only)."""
+    return (value.sample_size or 0) < metric.min_sample
 
 
 def latest_year(session: Session, metric: Metric, channel: str = "phone") -> int | None:

@@ -18,7 +18,13 @@ from app.models import Company, Sector
 from app.periods import Period
 from app.schemas import CHANNELS
 from app.services.errors import BadQueryError
-from app.services.metrics import MetricValue, is_rankable, latest_year, load_figures
+from app.services.metrics import (
+    MetricValue,
+    has_too_few,
+    is_rankable,
+    latest_year,
+    load_figures,
+)
 
 DEFAULT_METRIC = "complaints"
 DEFAULT_CHANNEL = "phone"
@@ -79,6 +85,8 @@ class Ranking:
     sector: str | None
     rows: list[RankedCompany] = field(default_factory=list)
     too_few: list[UnrankedCompany] = field(default_factory=list)
+    # Companies whose count or rate is 0 in the period: not ranked, only counted.
+    with_none: int = 0
 
     @property
     def definition(self) -> Metric:
@@ -213,14 +221,16 @@ def build_ranking(session: Session, query: RankingQuery) -> Ranking:
                 value.value, value.sample_size, previous.get(cid),
             )
         )  # fmt: skip
+    unranked = [(cid, value) for cid, value in values.items() if cid not in rankable]
     ranking.too_few = sorted(
         (
             UnrankedCompany(companies[cid].slug, companies[cid].name, value.sample_size or 0)
-            for cid, value in values.items()
-            if cid not in rankable
+            for cid, value in unranked
+            if has_too_few(metric, value)
         ),
-        key=lambda unranked: swedish_sort_key(unranked.name),
+        key=lambda item: swedish_sort_key(item.name),
     )
+    ranking.with_none = sum(1 for _, value in unranked if not has_too_few(metric, value))
     return ranking
 
 

@@ -332,3 +332,30 @@ def test_unknown_kind_is_404_and_unknown_batch_is_404(
 def test_healthz_answers_ok(client: TestClient) -> None:
     response = client.get("/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_companies_carry_the_name_readers_see_for_their_sector(
+    client: TestClient, auth: dict[str, str], database: Database
+) -> None:
+    """Contract v2: ``sector_name`` names a sector once; without one it has a derived name."""
+    first = csv_body("name,sector", "Påhittat Försäkringsbolag AB,forsakring")
+    assert post_csv(client, "companies", first, auth).status_code == 201
+    assert ">Forsakring</option>" in client.get("/rankings").text
+    named = csv_body(
+        "name,sector,sector_name",
+        "Påhittat Försäkringsbolag AB,forsakring,Försäkring",
+        "Låtsasbolaget AB,e-handel,E-handel",
+    )
+    response = post_csv(client, "companies", named, auth)
+    assert response.status_code == 201, response.text
+    assert response.json()["updated"] == 1
+    renamed = csv_body("name,sector,sector_name", "Låtsasbolaget AB,e-handel,Näthandel")
+    assert post_csv(client, "companies", renamed, auth).json()["unchanged"] == 1
+    page = client.get("/rankings").text
+    assert ">Försäkring</option>" in page and ">E-handel</option>" in page
+    alone = csv_body("name,sector_name", "Ensambolaget AB,Bank")
+    refused = post_csv(client, "companies", alone, auth)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["column"] == "sector_name"
+    with database.read() as session:
+        assert session.scalar(select(Company.id).where(Company.name == "Ensambolaget AB")) is None

@@ -258,3 +258,45 @@ def test_bad_ranking_queries_get_422(client: TestClient, query: dict[str, str]) 
 def test_an_empty_database_gives_an_empty_ranking(client: TestClient) -> None:
     ranking = _ranking(client)
     assert (ranking["period"], ranking["rows"]) == (None, [])
+
+
+def test_a_count_or_rate_of_zero_is_not_ranked_and_is_counted(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """Contract v2: a shame list names no one for nothing."""
+    _import(
+        client,
+        auth,
+        "complaints",
+        "company,metric,period,value",
+        "Nollbolaget AB,arn_unfollowed,2024,0",
+        "Nollbolaget AB,arn_unfollowed,2025,0",
+        "Tvåbolaget AB,arn_unfollowed,2024,2",
+        "Tvåbolaget AB,arn_unfollowed,2025,2",
+        "Ettbolaget AB,arn_unfollowed,2024,0",
+        "Ettbolaget AB,arn_unfollowed,2025,1",
+        "Nollbolaget AB,complaints,2025,0",
+        "Tvåbolaget AB,complaints,2025,5",
+    )
+    _import(client, auth, "customers", "company,year,customers", "Nollbolaget AB,2025,1000")
+    ranking = _ranking(client, metric="arn_unfollowed", period="2025")
+    # Ettbolaget had 0 the year before: no previous place, so no "up" arrow.
+    assert _rows(ranking) == [(1, "tvabolaget", 2, None, 1), (2, "ettbolaget", 1, None, None)]
+    assert ranking["companies_with_none"] == 1
+    assert _ranking(client, metric="complaints_per_100k", period="2025")["rows"] == []
+    page = client.get("/rankings", params={"metric": "arn_unfollowed", "period": "2025"})
+    assert "1 företag hade 0 under perioden" in page.text
+    assert "Nollbolaget" not in page.text
+    english = client.get(
+        "/rankings", params={"metric": "arn_unfollowed", "period": "2025", "lang": "en"}
+    )
+    assert "1 company had 0 in the period" in english.text
+
+
+def test_a_wait_of_zero_is_ranked(client: TestClient, auth: dict[str, str]) -> None:
+    lines = ["company,measured_at,channel,wait_seconds,outcome"]
+    lines += [f"Direktsvar AB,2025-03-{d:02d}T10:00:00+01:00,phone,0,answered" for d in range(1, 11)]
+    _import(client, auth, "waits", *lines)
+    assert _rows(_ranking(client, metric="wait_median", period="2025")) == [
+        (1, "direktsvar", 0, 10, None)
+    ]

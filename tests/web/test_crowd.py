@@ -34,7 +34,7 @@ def _data(companies: int, months: int) -> list[tuple[str, bytes]]:
         customers += [f"{name},2024,{1000 + n}", f"{name},2025,{2000 + n}"]
         for m in range(months):
             year, month = 2024 + m // 12, m % 12 + 1
-            complaints.append(f"{name},complaints,{year}-{month:02d},{(n * 7 + m) % 50}")
+            complaints.append(f"{name},complaints,{year}-{month:02d},{1 + (n * 7 + m) % 50}")
             for k in range(12):
                 outcome = "abandoned" if k % 5 == 0 else "answered"
                 stamp = f"{year}-{month:02d}-{k + 1:02d}T10:00:00+01:00"

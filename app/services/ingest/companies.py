@@ -10,6 +10,7 @@ from app.models import Company
 from app.schemas import CompanyRecord, Record
 from app.services.companies import add_alias, company_by_org_number, get_or_create_sector
 from app.services.ingest.context import BatchContext
+from app.services.sectors import sector_of
 
 
 class CompanyHandler:
@@ -44,9 +45,8 @@ class CompanyHandler:
         self, ctx: BatchContext, line: int, company: Company, record: CompanyRecord
     ) -> bool:
         changed = False
-        if record.sector and company.sector_id is None:
-            company.sector_id = get_or_create_sector(ctx.session, record.sector).id
-            changed = True
+        if record.sector:
+            changed |= self._fill_sector(ctx, company, record.sector, record.sector_name)
         if record.website and not company.website:
             company.website = record.website
             changed = True
@@ -58,3 +58,17 @@ class CompanyHandler:
             else:
                 ctx.error(line, "org_number", "this org number belongs to another company")
         return changed
+
+    @staticmethod
+    def _fill_sector(ctx: BatchContext, company: Company, slug: str, name: str | None) -> bool:
+        """Puts a company without a sector in ``slug``; names the sector if it has no name.
+        A company already in another sector keeps it, and ``slug`` is not created for it."""
+        current = sector_of(ctx.session, company)
+        if current is not None and current.slug != slug:
+            return False
+        sector = get_or_create_sector(ctx.session, slug, name)
+        renamed = sector in ctx.session.dirty
+        if current is None:
+            company.sector_id = sector.id
+            return True
+        return renamed
