@@ -352,10 +352,61 @@ def test_companies_carry_the_name_readers_see_for_their_sector(
     renamed = csv_body("name,sector,sector_name", "Låtsasbolaget AB,e-handel,Näthandel")
     assert post_csv(client, "companies", renamed, auth).json()["unchanged"] == 1
     page = client.get("/rankings").text
-    assert ">Försäkring</option>" in page and ">E-handel</option>" in page
+    assert ">Försäkring</option>" in page
+    assert ">E-handel</option>" in page
     alone = csv_body("name,sector_name", "Ensambolaget AB,Bank")
     refused = post_csv(client, "companies", alone, auth)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["column"] == "sector_name"
     with database.read() as session:
         assert session.scalar(select(Company.id).where(Company.name == "Ensambolaget AB")) is None
+
+
+@pytest.mark.parametrize("gap", [0, 6_000], ids=["same-chunk", "later-chunk"])
+@pytest.mark.parametrize(
+    ("kind", "header", "stored", "other"),
+    [
+        (
+            "complaints",
+            "company,metric,period,value",
+            "Ett AB,complaints,2025,5",
+            "Ett AB,complaints,2025,9",
+        ),
+        ("customers", "company,year,customers", "Ett AB,2025,500", "Ett AB,2025,900"),
+        (
+            "waits",
+            "company,measured_at,channel,wait_seconds,outcome",
+            "Ett AB,2025-03-01T10:00:00+01:00,phone,60,answered",
+            "Ett AB,2025-03-01T09:00:00Z,phone,600,answered",
+        ),
+    ],
+)
+def test_a_key_twice_is_refused_even_when_its_first_value_is_the_stored_one(
+    client: TestClient,
+    auth: dict[str, str],
+    database: Database,
+    kind: str,
+    header: str,
+    stored: str,
+    other: str,
+    gap: int,
+) -> None:
+    """A file naming a stored key first with its stored value, then with another,
+    is refused with the second row's line; the stored value stays."""
+    assert post_csv(client, kind, csv_body(header, stored), auth).status_code == 201
+    filler = [_filler(kind, n) for n in range(gap)]
+    before = row_counts(database)
+    response = post_csv(client, kind, csv_body(header, stored, *filler, other), auth)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["line"] == gap + 3
+    assert row_counts(database) == before
+
+
+def _filler(kind: str, n: int) -> str:
+    """Row ``n`` of other keys, to push a row into a later chunk."""
+    if kind == "complaints":
+        return f"Fyllnad {n} AB,complaints,2020,{n}"
+    if kind == "customers":
+        return f"Fyllnad {n} AB,2020,{n + 1}"
+    stamp = f"2024-01-{1 + n // 1440:02d}T{n // 60 % 24:02d}:{n % 60:02d}:00+01:00"
+    return f"Fyllnad AB,{stamp},phone,{n},answered"

@@ -295,7 +295,9 @@ def test_a_count_or_rate_of_zero_is_not_ranked_and_is_counted(
 
 def test_a_wait_of_zero_is_ranked(client: TestClient, auth: dict[str, str]) -> None:
     lines = ["company,measured_at,channel,wait_seconds,outcome"]
-    lines += [f"Direktsvar AB,2025-03-{d:02d}T10:00:00+01:00,phone,0,answered" for d in range(1, 11)]
+    lines += [
+        f"Direktsvar AB,2025-03-{d:02d}T10:00:00+01:00,phone,0,answered" for d in range(1, 11)
+    ]
     _import(client, auth, "waits", *lines)
     assert _rows(_ranking(client, metric="wait_median", period="2025")) == [
         (1, "direktsvar", 0, 10, None)

@@ -13,6 +13,9 @@ from app.models.base import utcnow
 from app.schemas import MAX_INT, ComplaintRecord, CustomerRecord, Record
 from app.services.complaint_periods import refresh_complaint_periods
 from app.services.ingest.context import BatchContext
+from app.services.ingest.unchanged import UnchangedKeys, key_text
+
+_Key = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ CUSTOMERS = ValueSpec(
 class ValueHandler:
     def __init__(self, spec: ValueSpec) -> None:
         self.spec = spec
+        self.unchanged = UnchangedKeys()
 
     def apply(self, ctx: BatchContext, rows: Sequence[tuple[int, Record]]) -> None:
         spec = self.spec
@@ -71,26 +75,42 @@ class ValueHandler:
         wanted = []
         for line, record in rows:
             company_id = ctx.resolve_company(record.company, record.org_number)  # type: ignore[union-attr]
-            wanted.append((line, spec.columns(record, company_id)))
-        existing = self._existing(ctx, [columns for _line, columns in wanted])
-        for line, columns in wanted:
-            key = tuple(columns[name] for name in spec.key_columns)
+            columns = spec.columns(record, company_id)
+            wanted.append((line, tuple(columns[name] for name in spec.key_columns), columns))
+        existing = self._existing(ctx, [key for _line, key, _columns in wanted])
+        # Keys this batch left unchanged in an earlier chunk, among those a row would change.
+        earlier = self.unchanged.among(
+            ctx.session,
+            (
+                key
+                for _line, key, columns in wanted
+                if key in existing and not self._same(existing[key], columns, ctx)
+            ),
+        )
+        unchanged_here: set[tuple[Any, ...]] = set()
+        for line, key, columns in wanted:
             current = existing.get(key)
             if current is None:
                 existing[key] = self._insert(ctx, columns)
                 ctx.count("inserted")
             elif self._same(current, columns, ctx):
+                unchanged_here.add(key)
                 ctx.count("unchanged")
                 continue
-            elif current.batch_id == ctx.batch.id:
+            elif (
+                current.batch_id == ctx.batch.id
+                or key in unchanged_here
+                or key_text(key) in earlier
+            ):
                 ctx.error(line, "", spec.conflict)
             else:
                 self._replace(ctx, current, columns)
                 ctx.count("updated")
             if spec.model is ComplaintCount:
                 # The period values of this company, metric and year are computed again.
-                key = (columns["company_id"], columns["metric"], columns["year"])
-                ctx.complaint_years[key] = line
+                year_key = (columns["company_id"], columns["metric"], columns["year"])
+                ctx.complaint_years[year_key] = line
+        self.unchanged.record(ctx.session, unchanged_here)
         ctx.session.flush()
 
     def finish(self, ctx: BatchContext) -> None:
@@ -104,13 +124,10 @@ class ValueHandler:
             message = f"the {period} total of {metric} would pass {MAX_INT}; correct this value"
             ctx.error(line, "value", message)
 
-    def _existing(
-        self, ctx: BatchContext, wanted: list[dict[str, Any]]
-    ) -> dict[tuple[Any, ...], Any]:
+    def _existing(self, ctx: BatchContext, keys: list[_Key]) -> dict[_Key, Any]:
         spec = self.spec
-        keys = {tuple(columns[name] for name in spec.key_columns) for columns in wanted}
         key_expr = tuple_(*(getattr(spec.model, name) for name in spec.key_columns))
-        found = ctx.session.scalars(select(spec.model).where(key_expr.in_(list(keys))))
+        found = ctx.session.scalars(select(spec.model).where(key_expr.in_(list(set(keys)))))
         return {tuple(getattr(row, name) for name in spec.key_columns): row for row in found}
 
     def _same(self, current: Any, columns: dict[str, Any], ctx: BatchContext) -> bool:

@@ -16,6 +16,7 @@ from app.periods import swedish_month
 from app.schemas import Record, WaitRecord
 from app.services.ingest.bulk import GrowingTable, insert_rows
 from app.services.ingest.context import BatchContext
+from app.services.ingest.unchanged import UnchangedKeys, key_text
 from app.services.wait_medians import record_touched_cells, refresh_batch_medians
 from app.services.waits_histogram import (
     HistogramKey,
@@ -48,6 +49,11 @@ _compared_values = operator.attrgetter(*_COMPARED)
 _TABLE = WaitMeasurement.metadata.tables[WaitMeasurement.__tablename__]
 
 
+# A measurement's key -> (its id, the batch that last wrote it, its values); the id is
+# None for a row this batch is about to insert.
+_Stored = dict[tuple[Any, ...], tuple[int | None, int, _Row]]
+
+
 def _key(row: _Row) -> tuple[Any, ...]:
     if row.external_id is not None:
         return ("external", row.external_id)
@@ -61,13 +67,16 @@ class WaitHandler:
 
     def __init__(self) -> None:
         self.growth = GrowingTable(_TABLE)
+        self.unchanged = UnchangedKeys()
 
     def apply(self, ctx: BatchContext, rows: Sequence[tuple[int, Record]]) -> None:
         ctx.prefetch_companies(rows)
         wanted = [(line, self._row(ctx, record)) for line, record in rows]  # type: ignore[arg-type]
         existing = self._existing(ctx, [row for _line, row in wanted])
+        earlier = self.unchanged.among(ctx.session, self._changes(wanted, existing))
         inserts: list[tuple[Any, ...]] = []
         moved_out: Counter[HistogramKey] = Counter()
+        unchanged_here: list[tuple[Any, ...]] = []
         for line, row in wanted:
             key = _key(row)
             found = existing.get(key)
@@ -77,9 +86,12 @@ class WaitHandler:
                 ctx.count("inserted")
                 continue
             row_id, batch_id, old = found
-            if all(getattr(old, n) == getattr(row, n) for n in _COMPARED):
+            if _compared_values(old) == _compared_values(row):
+                # Seen by this batch now: another value for it later is a conflict.
+                existing[key] = (row_id, ctx.batch.id, old)
+                unchanged_here.append(key)
                 ctx.count("unchanged")
-            elif batch_id == ctx.batch.id or row_id is None:
+            elif batch_id == ctx.batch.id or row_id is None or key_text(key) in earlier:
                 ctx.error(line, "", _CONFLICT)
             else:
                 self._update(ctx, row_id, row)
@@ -87,6 +99,7 @@ class WaitHandler:
                 moved_out[histogram_key(old)] -= 1
                 ctx.count("updated")
         insert_rows(ctx.session, _TABLE, _INSERTED, inserts)
+        self.unchanged.record(ctx.session, unchanged_here)
         self.growth.grew(ctx.session, len(inserts))
         apply_histogram_deltas(ctx.session, moved_out)
         record_touched_cells(ctx.session, {key[:4] for key in moved_out})
@@ -95,6 +108,16 @@ class WaitHandler:
         """Count the batch's measurements into the aggregates; refresh what it touched."""
         add_batch_to_aggregates(ctx.session, ctx.batch.id)
         refresh_batch_medians(ctx.session, ctx.batch.id)
+
+    @staticmethod
+    def _changes(wanted: list[tuple[int, _Row]], existing: _Stored) -> list[tuple[Any, ...]]:
+        """The keys of rows that would change a stored measurement."""
+        return [
+            key
+            for _line, row in wanted
+            if (found := existing.get(key := _key(row))) is not None
+            and _compared_values(found[2]) != _compared_values(row)
+        ]
 
     def _row(self, ctx: BatchContext, record: WaitRecord) -> _Row:
         return _Row(
@@ -109,9 +132,7 @@ class WaitHandler:
             source_url=record.source_url,
         )
 
-    def _existing(
-        self, ctx: BatchContext, rows: list[_Row]
-    ) -> dict[tuple[Any, ...], tuple[int | None, int, _Row]]:
+    def _existing(self, ctx: BatchContext, rows: list[_Row]) -> _Stored:
         source_id = ctx.batch.source_id
         external_ids = {row.external_id for row in rows if row.external_id is not None}
         natural = [row for row in rows if row.external_id is None]
@@ -124,7 +145,7 @@ class WaitHandler:
                 & WaitMeasurement.company_id.in_({row.company_id for row in natural})
                 & WaitMeasurement.measured_at.in_({row.measured_at for row in natural})
             )
-        found: dict[tuple[Any, ...], tuple[int | None, int, _Row]] = {}
+        found: _Stored = {}
         for condition in conditions:
             columns = [getattr(WaitMeasurement, name) for name in _COMPARED]
             query = select(WaitMeasurement.id, WaitMeasurement.batch_id, *columns).where(
