@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 MIN_SAMPLE = 10
@@ -40,16 +41,17 @@ class Metric:
     outcomes: tuple[str, ...] = ()
     decimals: int = 0
 
-    @property
+    # Cached: a ranking asks these of thousands of values.
+    @cached_property
     def is_wait(self) -> bool:
         return self.family in (MEDIAN, SHARE)
 
-    @property
+    @cached_property
     def min_sample(self) -> int:
         """Contacts (or answered contacts, or announcements) needed to be ranked."""
         return MIN_SAMPLE if self.is_wait else 0
 
-    @property
+    @cached_property
     def ranks_zero(self) -> bool:
         """Whether a value of 0 is ranked. A shame list names no one for nothing: a count
         or a rate of 0 is not ranked (contract v2); a wait figure of 0 still ranks."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,6 @@ _WRITERS = {
     "complaints": datagen.write_complaints,
     "customers": datagen.write_customers,
 }
-SECTOR_NAME_REFUSED = "the companies import refused `sector_name`; sent without it"
 
 
 def human(count: int) -> str:
@@ -84,29 +82,11 @@ def _wait_chunks(total: int, small: int, per_file: int) -> list[tuple[int, int]]
     return chunks
 
 
-def import_file(url: str, kind: str, path: Path, source: str = SOURCE) -> tuple[float, str | None]:
-    """`shamelist import`: the seconds it took, and a note when the file had to be changed
-    (a companies file whose optional `sector_name` column the import does not take)."""
-    try:
-        seconds, _ = procs.run_import(url, kind, path, source)
-        return seconds, None
-    except procs.ImportFailed as error:
-        if kind != "companies" or "sector_name" not in str(error):
-            raise
-    seconds, _ = procs.run_import(url, kind, without_column(path, "sector_name"), source)
-    return seconds, SECTOR_NAME_REFUSED
+def import_file(url: str, kind: str, path: Path, source: str = SOURCE) -> float:
+    """`shamelist import`: the seconds it took."""
+    seconds, _ = procs.run_import(url, kind, path, source)
+    return seconds
 
-
-def without_column(path: Path, column: str) -> Path:
-    with path.open(encoding="utf-8", newline="") as source:
-        rows = list(csv.DictReader(source))
-    out = path.with_name(f"{path.stem}-without-{column}.csv")
-    names = [name for name in rows[0] if name != column]
-    with out.open("w", encoding="utf-8", newline="") as target:
-        writer = csv.DictWriter(target, fieldnames=names, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    return out
 
 
 def peer_sqlite(data: Dataset) -> Path:

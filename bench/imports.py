@@ -29,7 +29,6 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from bench import datagen, procs
-from bench.dataset import without_column
 from bench.procs import say
 from bench.scratch import DEFAULT_POSTGRES, Scratch, postgres_scratch, sqlite_scratch
 
@@ -243,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         window = datagen.window_for(2)
         made = datagen.make_companies(COMPANIES)
         datagen.write_companies(folder / "companies.csv", made, window)
-        companies = without_column(folder / "companies.csv", "sector_name")
+        companies = folder / "companies.csv"
         writer = datagen.WaitWriter(made, window)
         files = []
         for rows in SIZES[args.size]:

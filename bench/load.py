@@ -118,9 +118,7 @@ class DatabaseRun:
         self._burst()
 
     def _import(self, kind: str, path: Path, rows: int, source: str = SOURCE) -> float:
-        seconds, note = import_file(self.scratch.url, kind, path, source)
-        if note:
-            self.result.notes.append(note)
+        seconds = import_file(self.scratch.url, kind, path, source)
         if source == SOURCE:
             line = f"  import {kind} {path.name}: {rows:,} rows in {seconds:.1f} s"
             line += f" ({rows / seconds:,.0f} rows/s)"

@@ -25,6 +25,7 @@ from app.services.metrics import (
     load_counts,
     load_medians,
     load_period_tallies,
+    rankable_values,
 )
 from app.services.series import CompanyFigures
 
@@ -160,7 +161,7 @@ def sector_places(
     for slug, period in wanted.items():
         metric = get_metric(slug)
         values = figures.values(metric, period, company.channel)
-        rankable = {cid: v.value for cid, v in values.items() if is_rankable(metric, v)}
+        rankable = rankable_values(metric, values)
         if company.company_id in rankable:
             median = Decimal(statistics.median(rankable.values()))
             places.append(

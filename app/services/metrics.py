@@ -11,7 +11,7 @@ page's statements stay few and its cost follows companies, not measurements.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
@@ -228,11 +228,24 @@ def metric_values(
     return figures.values(found, period, channel)
 
 
+def rankable_values(
+    metric: Metric, values: dict[int, MetricValue], among: Container[int] | None = None
+) -> dict[int, Decimal]:
+    """The values that can be ranked (of the companies ``among``, when given): enough
+    sample for the metric, and not a count or rate of 0 (contract v2)."""
+    # One pass with the rule's terms in locals: a ranking runs this for every company.
+    minimum, zero_ranks = metric.min_sample, metric.ranks_zero
+    return {
+        cid: value
+        for cid, (value, sample) in values.items()
+        if (zero_ranks or value != 0)
+        and (sample or 0) >= minimum
+        and (among is None or cid in among)
+    }
+
+
 def is_rankable(metric: Metric, value: MetricValue) -> bool:
-    """Enough sample for the metric, and not a count or rate of 0 (contract v2)."""
-    if not metric.ranks_zero and value.value == 0:
-        return False
-    return (value.sample_size or 0) >= metric.min_sample
+    return bool(rankable_values(metric, {0: value}))
 
 
 def has_too_few(metric: Metric, value: MetricValue) -> bool:

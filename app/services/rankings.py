@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Container
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -21,9 +20,9 @@ from app.services.errors import BadQueryError
 from app.services.metrics import (
     MetricValue,
     has_too_few,
-    is_rankable,
     latest_year,
     load_figures,
+    rankable_values,
 )
 
 DEFAULT_METRIC = "complaints"
@@ -175,17 +174,6 @@ def _ranks_by_value(values: dict[int, Decimal]) -> dict[int, int]:
     return {cid: count - bisect_right(ascending, value) + 1 for cid, value in values.items()}
 
 
-def _rankable(
-    metric: Metric, values: dict[int, MetricValue], among: Container[int] | None = None
-) -> dict[int, Decimal]:
-    """The values that can be ranked (of the companies ``among``, when given)."""
-    return {
-        cid: value.value
-        for cid, value in values.items()
-        if is_rankable(metric, value) and (among is None or cid in among)
-    }
-
-
 def _default_period(session: Session, metric: Metric, channel: str) -> Period | None:
     year = latest_year(session, metric, channel)
     return Period(year, "year") if year is not None else None
@@ -210,8 +198,8 @@ def build_ranking(session: Session, query: RankingQuery) -> Ranking:
         return ranking
     current, before = _both_periods(session, metric, period, channel)
     values = {cid: value for cid, value in current.items() if cid in companies}
-    rankable = _rankable(metric, values)
-    previous = _ranks_by_value(_rankable(metric, before, companies))
+    rankable = rankable_values(metric, values)
+    previous = _ranks_by_value(rankable_values(metric, before, companies))
     names = {cid: companies[cid].name for cid in values}
     for rank, cid in _shared_ranks(_in_order(rankable, names), rankable):
         line, value = companies[cid], values[cid]
