@@ -11,6 +11,7 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from app import display
 from app.config import Settings
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, choose_language, load_catalogs
 from app.metrics import METRIC_SLUGS, get_metric
@@ -51,9 +52,13 @@ class Templates:
             "_": translations.gettext,
             "gettext": translations.gettext,
             "ngettext": translations.ngettext,
-            "fmt": lambda metric, value: _local_number(
-                get_metric(metric).format(value), page.language
+            "fmt": lambda metric, value: display.metric_value(
+                get_metric(metric), value, page.language
             ),
+            "num": lambda value, decimals=0: display.number(value, page.language, decimals),
+            "pct": lambda fraction: display.percent(fraction, page.language),
+            "duration": lambda seconds: display.duration(seconds, page.language),
+            "period_name": lambda period: display.period_name(period, page.language),
             "metric_name": lambda metric: get_metric(metric).text(page.language)["name"],
             "metric_doc": lambda metric: get_metric(metric).text(page.language),
             "all_metrics": METRIC_SLUGS,
@@ -62,11 +67,6 @@ class Templates:
         }
         html = self.environment.get_template(name).render(values)
         return HTMLResponse(html, status_code=status_code)
-
-
-def _local_number(text: str, language: str) -> str:
-    """Swedish readers write a decimal comma; the CSV and JSON keep the contract's point."""
-    return text.replace(".", ",") if language == "sv" else text
 
 
 class PageContext:

@@ -42,8 +42,8 @@ def test_catalogs_compile_in_memory() -> None:
     assert catalogs["sv"].gettext("Rankings") == "Topplistor"
     assert catalogs["en"].gettext("Rankings") == "Rankings"
     assert (
-        catalogs["sv"].ngettext("%(num)d measurement", "%(num)d measurements", 3)
-        == "%(num)d mätningar"
+        catalogs["sv"].ngettext("%(num)s measurement", "%(num)s measurements", 3)
+        == "%(num)s mätningar"
     )
 
 

@@ -18,10 +18,20 @@ from typing import IO, Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ImportBatch
+from app.models import (
+    Company,
+    CompanyAlias,
+    ComplaintCount,
+    ComplaintPeriodValue,
+    CustomerCount,
+    ImportBatch,
+    SearchTerm,
+    WaitMonthCount,
+)
 from app.models.base import utcnow
 from app.schemas import KINDS, FieldError, Record, parse_row
 from app.services.data_version import bump_data_version
+from app.services.ingest.bulk import analyse_if_grown
 from app.services.ingest.companies import CompanyHandler
 from app.services.ingest.context import BatchContext, RowError
 from app.services.ingest.reader import CellRow, HeaderError, UnreadableBody, read_csv, read_json
@@ -39,6 +49,15 @@ class Handler(Protocol):
     def finish(self, ctx: BatchContext) -> None:
         """After the last row of a batch without errors: bring its aggregates up to date."""
 
+
+# The tables each kind's rows fill (company tables aside, which any kind may add to).
+COMPANY_TABLES = tuple(m.__tablename__ for m in (Company, CompanyAlias, SearchTerm))
+TABLES_WRITTEN: dict[str, tuple[str, ...]] = {
+    "companies": COMPANY_TABLES,
+    "complaints": (ComplaintCount.__tablename__, ComplaintPeriodValue.__tablename__),
+    "customers": (CustomerCount.__tablename__,),
+    "waits": (WaitMonthCount.__tablename__,),
+}
 
 # A new handler for each batch: a handler may keep what it learns during one batch.
 HANDLERS: dict[str, Callable[[], Handler]] = {
@@ -180,11 +199,18 @@ def _apply_rows(ctx: BatchContext, request: ImportRequest, body: Any) -> None:
             handler.apply(ctx, chunk)
         if not ctx.error_count:
             handler.finish(ctx)
+            _keep_statistics_true(ctx, request.kind)
     except HeaderError as error:
         for problem in error.errors:
             ctx.error(1, problem.column, problem.message)
     except UnreadableBody as error:
         ctx.error(error.line, error.column, error.message)
+
+
+def _keep_statistics_true(ctx: BatchContext, kind: str) -> None:
+    written = ctx.inserted + ctx.updated
+    analyse_if_grown(ctx.session, TABLES_WRITTEN[kind], written)
+    analyse_if_grown(ctx.session, COMPANY_TABLES, len(ctx.created))
 
 
 def _records(

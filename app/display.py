@@ -1,0 +1,84 @@
+"""Figures as readers read them: the one place a number, a wait, a share or a period is
+written for a page, in Swedish or English, with Babel's rules for each language.
+
+The CSV and the JSON keep the contract's forms (``Metric.format``: "0.3631",
+"752.5", "2025-Q3"); pages show "36,3 %", "12 min 32,5 s", "kvartal 3 2025". Values
+are rounded half-up first (as the contract rounds), so that Babel, which rounds
+half-even, never rounds them again. Pure: no database, no web.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from app.metrics import COUNT, MEDIAN, RATE, Metric
+from app.periods import Period
+
+NBSP = "\u00a0"
+_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+_ONE_DECIMAL = Decimal("0.1")
+_TWO_DECIMALS = Decimal("0.01")
+# A share's percent pattern: Swedish writes "36,3 %" (with a no-break space), English "36.3%".
+_PERCENT = {"sv": f"#,##0.0{NBSP}%", "en": "#,##0.0%"}
+_QUARTER = {"sv": "kvartal {q} {y}", "en": "Q{q} {y}"}
+
+
+def _locale(language: str) -> str:
+    return _LOCALES.get(language, _LOCALES["sv"])
+
+
+def number(value: int | Decimal, language: str, decimals: int = 0) -> str:
+    """A number with the language's separators: "1 234 567" (no-break spaces), "12,34"."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if decimals:
+        value = Decimal(value).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return format_decimal(value, format=pattern, locale=_locale(language))
+
+
+def percent(fraction: Decimal | float, language: str) -> str:
+    """A share as a percentage with one decimal: "36,3 %" / "36.3%"."""
+    rounded = (Decimal(str(fraction)) * 100).quantize(_ONE_DECIMAL, ROUND_HALF_UP) / 100
+    pattern = _PERCENT.get(language, _PERCENT["sv"])
+    return format_decimal(rounded, format=pattern, locale=_locale(language))
+
+
+def duration(seconds: Decimal | int, language: str) -> str:
+    """A wait: "45 s" under a minute, "4 min 12 s", "1 h 5 min 0 s"; a median's half
+    second kept ("12 min 32,5 s"). Units are the same in both languages."""
+    total = Decimal(seconds)
+    whole_minutes = int(total // 60)
+    rest = total - whole_minutes * 60
+    hours, minutes = divmod(whole_minutes, 60)
+    rest_text = number(rest, language, 1 if rest != rest.to_integral_value() else 0)
+    parts = [f"{hours}{NBSP}h"] if hours else []
+    if hours or minutes:
+        parts.append(f"{minutes}{NBSP}min")
+    parts.append(f"{rest_text}{NBSP}s")
+    return " ".join(parts)
+
+
+def metric_value(metric: Metric, value: Decimal, language: str) -> str:
+    """A metric's value as its page shows it (the CSV keeps ``Metric.format``)."""
+    if metric.family == COUNT:
+        return number(value, language)
+    if metric.family == RATE:
+        return number(value, language, 2)
+    if metric.family == MEDIAN:
+        return duration(value, language)
+    return percent(value, language)
+
+
+def period_name(period: Period | str, language: str) -> str:
+    """ "2025", "kvartal 3 2025" / "Q3 2025", "mars 2025" / "March 2025"."""
+    parsed = Period.parse(period) if isinstance(period, str) else period
+    if parsed.kind == "quarter":
+        quarter = _QUARTER.get(language, _QUARTER["sv"])
+        return quarter.format(q=parsed.number, y=parsed.year)
+    if parsed.kind == "month":
+        first_day = date(parsed.year, parsed.number, 1)
+        return format_date(first_day, "LLLL y", locale=_locale(language))
+    return str(parsed.year)
