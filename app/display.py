@@ -9,10 +9,11 @@ half-even, never rounds them again. Pure: no database, no web.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from app.metrics import COUNT, MEDIAN, RATE, Metric
@@ -24,6 +25,9 @@ _ONE_DECIMAL = Decimal("0.1")
 _TWO_DECIMALS = Decimal("0.01")
 # A share's percent pattern: Swedish writes "36,3 %" (with a no-break space), English "36.3%".
 _PERCENT = {"sv": f"#,##0.0{NBSP}%", "en": "#,##0.0%"}
+# Times are shown as a Swedish reader lives them (a wait belongs to its Swedish period).
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
+_MOMENT = {"sv": "d MMM y HH:mm", "en": "d MMM y, HH:mm"}
 _QUARTER = {"sv": "kvartal {q} {y}", "en": "Q{q} {y}"}
 
 
@@ -82,3 +86,9 @@ def period_name(period: Period | str, language: str) -> str:
         first_day = date(parsed.year, parsed.number, 1)
         return format_date(first_day, "LLLL y", locale=_locale(language))
     return str(parsed.year)
+
+
+def moment(when: datetime, language: str) -> str:
+    """An instant in Swedish time: "1 mars 2025 10:00" / "1 Mar 2025, 10:00"."""
+    pattern = _MOMENT.get(language, _MOMENT["sv"])
+    return format_datetime(when, pattern, tzinfo=SWEDISH_TIME, locale=_locale(language))

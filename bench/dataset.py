@@ -88,7 +88,6 @@ def import_file(url: str, kind: str, path: Path, source: str = SOURCE) -> float:
     return seconds
 
 
-
 def peer_sqlite(data: Dataset) -> Path:
     """A SQLite file for Datasette when no SQLite run makes one: the same companies and
     complaints (the tables the peer's query reads), loaded by the same import."""

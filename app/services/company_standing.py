@@ -66,8 +66,9 @@ def _complaint_ranks(company_id: int) -> Select[Any]:
     mine, other = aliased(ComplaintPeriodValue), aliased(ComplaintPeriodValue)
     same_year = and_(other.metric == mine.metric, other.period == mine.period)
     worse = select(func.count()).where(same_year, other.value > mine.value).scalar_subquery()
-    ranked = select(func.count()).where(same_year).scalar_subquery()
-    return select(literal("complaints"), mine.period, literal(True), worse, ranked).where(
+    # A count of 0 is not ranked (contract v2): neither counted nor given a place.
+    ranked = select(func.count()).where(same_year, other.value > 0).scalar_subquery()
+    return select(literal("complaints"), mine.period, mine.value > 0, worse, ranked).where(
         mine.company_id == company_id, mine.metric == "complaints", func.length(mine.period) == 4
     )
 
@@ -181,3 +182,40 @@ def law_bars(company: CompanyFigures) -> list[LawBar]:
             if value is not None and value.sample_size:
                 bars.append(LawBar(period, channel, Decimal(1) - value.value, value.sample_size))
     return bars
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One metric at the top of a company page: this year, the year before, its place."""
+
+    metric: str
+    year: Period
+    value: Decimal | None
+    previous: Decimal | None
+    rank: int | None  # None: no place that year (too few measurements, 0, or not ranked)
+    ranked: int | None  # how many companies were ranked that year, where counted
+
+
+def standings(company: CompanyFigures, ranks: list[YearRank]) -> list[Standing]:
+    """Each metric the company has a figure for in its latest year or the one before."""
+    if not company.years:
+        return []
+    year = Period(company.years[-1], "year")
+    places = {(r.metric, r.period): r for r in ranks}
+    found = []
+    for metric in METRICS.values():
+        now, before = company.value(metric, year), company.value(metric, year.previous())
+        if now is None and before is None:
+            continue
+        place = places.get((metric.slug, year))
+        found.append(
+            Standing(
+                metric.slug,
+                year,
+                now.value if now else None,
+                before.value if before else None,
+                place.rank if place else None,
+                place.ranked if place else None,
+            )
+        )
+    return found

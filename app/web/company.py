@@ -14,6 +14,7 @@ from app.services.company_standing import (
     SPANISH_BAR,
     law_bars,
     sector_places,
+    standings,
     yearly_ranks,
 )
 from app.services.sectors import sector_of
@@ -40,6 +41,7 @@ def company_page(request: Request, slug: str, session: ReadSessionDep) -> Respon
     context = {
         "company": company,
         "sector": sector_of(session, company),
+        "standings": standings(figures, ranks),
         "histories": [history for history in histories if history.has_data],
         "charts": {
             h.metric: line_chart([(str(p.period), p.value) for p in h.points]) for h in histories

@@ -58,6 +58,7 @@ class Templates:
             "num": lambda value, decimals=0: display.number(value, page.language, decimals),
             "pct": lambda fraction: display.percent(fraction, page.language),
             "duration": lambda seconds: display.duration(seconds, page.language),
+            "moment": lambda when: display.moment(when, page.language),
             "period_name": lambda period: display.period_name(period, page.language),
             "metric_name": lambda metric: get_metric(metric).text(page.language)["name"],
             "metric_doc": lambda metric: get_metric(metric).text(page.language),

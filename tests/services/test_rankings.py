@@ -284,6 +284,11 @@ def test_a_count_or_rate_of_zero_is_not_ranked_and_is_counted(
     assert _rows(ranking) == [(1, "tvabolaget", 2, None, 1), (2, "ettbolaget", 1, None, None)]
     assert ranking["companies_with_none"] == 1
     assert _ranking(client, metric="complaints_per_100k", period="2025")["rows"] == []
+    # The company pages count places as the ranking does: 0 has none, and is not counted.
+    zero = client.get("/api/v1/companies/nollbolaget").json()["complaint_ranks"]
+    assert zero == [{"period": "2025", "rank": None, "ranked": 1}]
+    five = client.get("/api/v1/companies/tvabolaget").json()["complaint_ranks"]
+    assert five == [{"period": "2025", "rank": 1, "ranked": 1}]
     page = client.get("/rankings", params={"metric": "arn_unfollowed", "period": "2025"})
     assert "1 företag hade 0 under perioden" in page.text
     assert "Nollbolaget" not in page.text
