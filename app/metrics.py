@@ -99,8 +99,8 @@ _WAIT_RULE = (
     "moment in Swedish time.",
 )
 _COUNT_RULE = (
-    "Finns en siffra för exakt perioden används den; annars summan av företagets "
-    "siffror inom perioden på den finaste nivån det har där (månader, annars kvartal), "
+    "Finns en siffra för exakt perioden används den. Annars läggs företagets siffror "
+    "inom perioden ihop: månadssiffrorna om det finns sådana, annars kvartalssiffrorna, "
     "aldrig båda.",
     "The figure for exactly the period is used when the company has one; otherwise the "
     "sum of its figures inside the period at the finest granularity it has there "
@@ -203,7 +203,8 @@ _REGISTRY = (
         **_texts(
             ("Andel avbrutna", "Abandoned share"),
             (
-                "Andelen kontakter där mätaren gav upp utan att få svar, av alla kontakter (0–1).",
+                "Andelen kontakter som avbröts innan någon människa svarade, av alla "
+                "kontakter (0–1).",
                 "Abandoned contacts divided by all contacts in the period (0 to 1).",
             ),
             (f"Fyra decimaler. {_WAIT_RULE[0]}", f"4 decimals. {_WAIT_RULE[1]}"),
@@ -236,7 +237,7 @@ _REGISTRY = (
         reads="announced",
         outcomes=("announced",),
         **_texts(
-            ("Utlovad väntetid (median)", "Announced wait (median)"),
+            ("Beräknad väntetid (median)", "Announced wait (median)"),
             (
                 "Medianen av de väntetider som företaget självt visade på sin webbplats.",
                 "The median of the waits the company itself announced on its site.",

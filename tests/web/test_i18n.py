@@ -39,7 +39,7 @@ def test_every_template_string_is_translated(language: str) -> None:
 
 def test_catalogs_compile_in_memory() -> None:
     catalogs = load_catalogs()
-    assert catalogs["sv"].gettext("Rankings") == "Topplistor"
+    assert catalogs["sv"].gettext("Rankings") == "Listorna"
     assert catalogs["en"].gettext("Rankings") == "Rankings"
     assert (
         catalogs["sv"].ngettext("%(num)s measurement", "%(num)s measurements", 3)

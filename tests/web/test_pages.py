@@ -90,7 +90,7 @@ def test_api_errors_stay_json(client: TestClient) -> None:
 def test_swedish_is_the_default_language(demo_client: TestClient) -> None:
     text = demo_client.get("/rankings").text
     assert '<html lang="sv">' in text
-    assert "Topplistor" in text
+    assert "Listorna" in text
 
 
 def test_english_through_the_lang_parameter_is_kept_on_links(demo_client: TestClient) -> None:
