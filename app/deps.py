@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -107,3 +107,5 @@ def ranking(request: Request, session: ReadSessionDep, query: RankingQueryDep) -
 
 RankingDep = Annotated[Ranking, Depends(ranking)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+# An import batch's id in a URL: a positive 64-bit integer, else 422.
+BatchId = Annotated[int, Path(ge=1, le=2**63 - 1)]

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from app.api.body import receive_body
 from app.db import Database
-from app.deps import DatabaseDep, ReadSessionDep, SettingsDep
+from app.deps import BatchId, DatabaseDep, ReadSessionDep, SettingsDep
 from app.imports import run_import
 from app.models import ApiToken
 from app.schemas import KINDS
@@ -99,9 +99,7 @@ def snapshot_bytes(
 
 
 @router.get("/{batch_id}")
-def import_report(
-    batch_id: Annotated[int, Path(ge=1, le=2**63 - 1)], session: ReadSessionDep
-) -> dict[str, Any]:
+def import_report(batch_id: BatchId, session: ReadSessionDep) -> dict[str, Any]:
     report = get_batch_report(session, batch_id)
     if report is None:
         raise HTTPException(404, detail=f"there is no committed import {batch_id}")

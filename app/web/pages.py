@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.deps import PageNumber, QueryText, RankingDep, RankingParamsDep, ReadSessionDep
+from app.deps import BatchId, PageNumber, QueryText, RankingDep, RankingParamsDep, ReadSessionDep
+from app.services.batches import batch_facts
 from app.services.rankings import Ranking
 from app.services.search import search_companies
 from app.services.sectors import sector_slugs
@@ -115,6 +116,15 @@ def methodology_page(request: Request) -> HTMLResponse:
 def sources_page(request: Request, session: ReadSessionDep) -> HTMLResponse:
     sources = sources_with_batches(session)
     return get_templates(request).render(request, "sources.html", {"sources": sources})
+
+
+@router.get("/imports/{batch_id}", response_class=HTMLResponse)
+def batch_page(request: Request, batch_id: BatchId, session: ReadSessionDep) -> HTMLResponse:
+    """An import batch for a reader; ``/api/v1/imports/{id}`` keeps its JSON report."""
+    facts = batch_facts(session, batch_id)
+    if facts is None:
+        return error_page(request, 404, None)
+    return get_templates(request).render(request, "batch.html", {"batch": facts})
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -1,0 +1,86 @@
+"""An import batch as a reader checks it: where its figures came from, when, and what
+it changed. Every figure on the site links to the batch that brought it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, union
+from sqlalchemy.orm import Session
+
+from app.models import ComplaintCount, ImportBatch, Source, WaitMeasurement
+from app.services.ingest.snapshots import SnapshotInfo, batch_snapshots
+
+# Source addresses listed on a batch's page; a batch of a million measurements from
+# one page has one, and a page listing thousands would help nobody.
+MAX_SOURCE_URLS = 50
+# Batches a reader may look at: not one still being written, and not a dry run.
+_UNSHOWN = ("running", "dry_run")
+
+
+@dataclass(frozen=True)
+class BatchFacts:
+    id: int
+    kind: str
+    status: str
+    origin: str
+    source_slug: str
+    source_name: str
+    source_url: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    companies_created: list[dict[str, Any]] = field(default_factory=list)
+    snapshots: list[SnapshotInfo] = field(default_factory=list)
+    source_urls: list[str] = field(default_factory=list)
+
+
+def batch_facts(session: Session, batch_id: int) -> BatchFacts | None:
+    """The batch ``batch_id`` as its page shows it; None when there is none to show."""
+    found = session.execute(
+        select(ImportBatch, Source)
+        .join(Source, Source.id == ImportBatch.source_id)
+        .where(ImportBatch.id == batch_id, ImportBatch.status.not_in(_UNSHOWN))
+    ).first()
+    if found is None:
+        return None
+    batch, source = found
+    report: dict[str, Any] = json.loads(batch.report or "{}")
+    return BatchFacts(
+        id=batch.id,
+        kind=batch.kind,
+        status=batch.status,
+        origin=batch.origin,
+        source_slug=source.slug,
+        source_name=source.name,
+        source_url=source.url,
+        started_at=batch.started_at,
+        finished_at=batch.finished_at,
+        rows=batch.rows,
+        inserted=batch.inserted,
+        updated=batch.updated,
+        unchanged=batch.unchanged,
+        companies_created=report.get("companies_created", []),
+        snapshots=batch_snapshots(session, batch.id),
+        source_urls=_source_urls(session, batch.id),
+    )
+
+
+def _source_urls(session: Session, batch_id: int) -> list[str]:
+    """The distinct source addresses of the figures the batch brought (at most 50)."""
+    urls = union(
+        select(ComplaintCount.source_url).where(
+            ComplaintCount.batch_id == batch_id, ComplaintCount.source_url.is_not(None)
+        ),
+        select(WaitMeasurement.source_url).where(
+            WaitMeasurement.batch_id == batch_id, WaitMeasurement.source_url.is_not(None)
+        ),
+    ).subquery()
+    query = select(urls.c.source_url).order_by(urls.c.source_url).limit(MAX_SOURCE_URLS)
+    return [url for url in session.scalars(query) if url]
