@@ -25,7 +25,7 @@ def test_company_page_has_a_chart_with_points_and_a_table(
     assert text.count('class="data-point"') >= 12
     assert "<caption>" in text
     assert 'scope="col"' in text
-    assert "/api/v1/imports/" in text  # raw data link to its batch
+    assert 'href="/imports/' in text  # raw data link to its batch
     assert 'href="/companies/exempeltele.csv"' in text
     assert "95 %" in text
     assert "Spaniens regel, inte en svensk" in text
