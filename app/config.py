@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     # before it is answered 503.
     db_pool_size: int = Field(default=16, ge=1)
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    # The site's address as readers reach it (behind a proxy, not the app server's own):
+    # permanent links and citations are written with it. Empty: the request's own address.
+    public_url: str = ""
     data_licence: str = "CC BY 4.0"
     data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
 

@@ -92,3 +92,9 @@ def moment(when: datetime, language: str) -> str:
     """An instant in Swedish time: "1 mars 2025 10:00" / "1 Mar 2025, 10:00"."""
     pattern = _MOMENT.get(language, _MOMENT["sv"])
     return format_datetime(when, pattern, tzinfo=SWEDISH_TIME, locale=_locale(language))
+
+
+def day(when: datetime, language: str) -> str:
+    """The day of an instant in Swedish time: "2 december 2026" / "2 December 2026"."""
+    local = when.astimezone(SWEDISH_TIME).date()
+    return format_date(local, "d MMMM y", locale=_locale(language))

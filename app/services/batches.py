@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, union
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, ImportBatch, Source, WaitMeasurement
@@ -84,3 +84,14 @@ def _source_urls(session: Session, batch_id: int) -> list[str]:
     ).subquery()
     query = select(urls.c.source_url).order_by(urls.c.source_url).limit(MAX_SOURCE_URLS)
     return [url for url in session.scalars(query) if url]
+
+
+PUBLISHED = ("committed", "approved")
+
+
+def data_as_of(session: Session) -> datetime | None:
+    """When the newest published batch was written: the site's data runs to then."""
+    latest: datetime | None = session.scalar(
+        select(func.max(ImportBatch.finished_at)).where(ImportBatch.status.in_(PUBLISHED))
+    )
+    return latest

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import ReadSessionDep
+from app.deps import ReadSessionDep, get_settings
 from app.metrics import WAIT_METRIC_SLUGS
+from app.services.batches import data_as_of
 from app.services.companies import company_by_slug
 from app.services.company_figures import latest_waits, raw_counts
 from app.services.company_standing import (
@@ -20,6 +21,7 @@ from app.services.company_standing import (
 from app.services.sectors import sector_of
 from app.services.series import company_history, load_company_figures
 from app.web.charts import line_chart
+from app.web.citation import company_citation
 from app.web.errors import error_page
 from app.web.templating import PageContext, get_templates
 
@@ -39,6 +41,7 @@ def company_page(request: Request, slug: str, session: ReadSessionDep) -> Respon
     histories = company_history(figures)
     ranks = yearly_ranks(session, company.id)
     context = {
+        "cite": company_citation(request, get_settings(request), company.slug, data_as_of(session)),
         "company": company,
         "sector": sector_of(session, company),
         "standings": standings(figures, ranks),

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import importlib
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.deps import BatchId, PageNumber, QueryText, RankingDep, RankingParamsDep, ReadSessionDep
-from app.services.batches import batch_facts
+from app.deps import (
+    BatchId,
+    PageNumber,
+    QueryText,
+    RankingDep,
+    RankingParamsDep,
+    ReadSessionDep,
+    get_settings,
+)
+from app.services.batches import batch_facts, data_as_of
 from app.services.rankings import Ranking
 from app.services.search import search_companies
 from app.services.sectors import sector_slugs
 from app.services.sources import sources_with_batches
 from app.web import company
+from app.web.citation import ranking_citation
 from app.web.errors import error_page
 from app.web.ranking_view import (
     FRONT_PAGE_SIZE,
@@ -33,6 +41,7 @@ router.include_router(company.router)
 
 
 def _ranking_context(
+    request: Request,
     session: ReadSessionDep,
     params: dict[str, str | None],
     ranking: Ranking,
@@ -41,15 +50,17 @@ def _ranking_context(
 ) -> dict[str, Any]:
     """Everything a ranking page shows; PageOutOfRangeError past its last page."""
     given = {key: value for key, value in params.items() if value}
+    cite = ranking_citation(request, get_settings(request), ranking, data_as_of(session))
     return {
+        "cite": cite,
         "ranking": ranking,
         "view": ranking_page(session, ranking, page, size),
         "movers": biggest_movers(ranking),
         "periods": period_choices(session, ranking.metric, ranking.channel),
         "sectors": sector_slugs(session),
         "params": given,
-        "csv_url": "/rankings.csv" + (f"?{urlencode(given)}" if given else ""),
-        "json_url": "/api/v1/rankings" + (f"?{urlencode(given)}" if given else ""),
+        "csv_url": cite.csv,
+        "json_url": cite.json,
         "is_front": size == FRONT_PAGE_SIZE,
         "too_few_shown": TOO_FEW_SHOWN,
     }
@@ -65,7 +76,7 @@ def _ranking_page(
     size: int = PAGE_SIZE,
 ) -> HTMLResponse:
     try:
-        context = _ranking_context(session, params, ranking, page, size)
+        context = _ranking_context(request, session, params, ranking, page, size)
     except PageOutOfRangeError:
         return error_page(request, 404, None)
     return get_templates(request).render(request, template, context)
@@ -125,6 +136,13 @@ def batch_page(request: Request, batch_id: BatchId, session: ReadSessionDep) -> 
     if facts is None:
         return error_page(request, 404, None)
     return get_templates(request).render(request, "batch.html", {"batch": facts})
+
+
+@router.get("/data", response_class=HTMLResponse)
+def data_page(request: Request, session: ReadSessionDep) -> HTMLResponse:
+    """The bulk downloads, linked from one page."""
+    context = {"as_of": data_as_of(session)}
+    return get_templates(request).render(request, "data.html", context)
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -59,6 +59,7 @@ class Templates:
             "pct": lambda fraction: display.percent(fraction, page.language),
             "duration": lambda seconds: display.duration(seconds, page.language),
             "moment": lambda when: display.moment(when, page.language),
+            "day": lambda when: display.day(when, page.language),
             "period_name": lambda period: display.period_name(period, page.language),
             "metric_name": lambda metric: get_metric(metric).text(page.language)["name"],
             "metric_doc": lambda metric: get_metric(metric).text(page.language),

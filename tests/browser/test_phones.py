@@ -27,6 +27,8 @@ PAGES = [
     "/search?q=bank",
     "/methodology",
     "/sources",
+    "/data",
+    "/imports/1",
 ]
 
 # The cells and boxes that hold a figure, where they are shown at all.

@@ -20,6 +20,7 @@ PAGES = [
     "/search?q=bank",
     "/methodology",
     "/sources",
+    "/data",
     "/docs",
 ]
 INLINE_STYLE = re.compile(r"<style|\sstyle=|<script(?![^>]*\ssrc=)", re.IGNORECASE)
@@ -110,8 +111,31 @@ def test_english_through_accept_language(demo_client: TestClient) -> None:
 
 def test_rankings_page_links_its_csv_and_json_twins(demo_client: TestClient) -> None:
     text = demo_client.get("/rankings?metric=wait_median&period=2025").text
-    assert 'href="/rankings.csv?metric=wait_median&amp;period=2025"' in text
-    assert 'href="/api/v1/rankings?metric=wait_median&amp;period=2025"' in text
+    fixed = "metric=wait_median&amp;period=2025&amp;channel=phone"
+    assert f'href="/rankings.csv?{fixed}"' in text
+    assert f'href="/rankings.csv?{fixed}&amp;dialect=excel-sv"' in text
+    assert f'href="/api/v1/rankings?{fixed}"' in text
+
+
+def test_a_ranking_is_citable_by_a_link_that_will_not_change(demo_client: TestClient) -> None:
+    """The default list's links name its period: next year they still give this list."""
+    text = demo_client.get("/").text
+    assert 'href="/rankings.csv?metric=complaints&amp;period=2025"' in text
+    assert 'href="http://testserver/rankings?metric=complaints&amp;period=2025"' in text
+    assert "Data t.o.m." in text
+    assert 'rel="license"' in text
+    assert "Skamlistan: Klagomål, 2025. http://testserver/rankings?" in text
+    company = demo_client.get("/companies/exempeltele").text
+    assert 'href="http://testserver/companies/exempeltele"' in company
+    assert 'href="/companies/exempeltele.csv?dialect=excel-sv"' in company
+
+
+def test_the_data_page_links_every_bulk_download(demo_client: TestClient) -> None:
+    text = demo_client.get("/data").text
+    for name in ("complaints", "waits", "customers", "companies"):
+        assert f'href="/downloads/{name}.csv"' in text
+        assert f'href="/downloads/{name}.csv?dialect=excel-sv"' in text
+    assert 'href="/data"' in demo_client.get("/").text
 
 
 def test_front_page_shows_the_biggest_movers(demo_client: TestClient) -> None:
