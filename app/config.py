@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # The site's address as readers reach it (behind a proxy, not the app server's own):
     # permanent links and citations are written with it. Empty: the request's own address.
     public_url: str = ""
+    # Who publishes the site and how readers and companies reach them (the /om page).
+    publisher: str = "Skamlistans redaktion"
+    contact_email: str = "kontakt@example.org"
     data_licence: str = "CC BY 4.0"
     data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
 

@@ -49,3 +49,11 @@ def sources_with_batches(session: Session) -> list[SourceSummary]:
         .order_by(Source.slug)
     )
     return [SourceSummary(*row) for row in session.execute(query)]
+
+
+def demo_data_loaded(session: Session) -> bool:
+    """Whether the fictional demo data is on the site (every page then says so)."""
+    query = select(ImportBatch.id).where(
+        ImportBatch.origin == "demo", ImportBatch.status.in_(("committed", "approved"))
+    )
+    return session.scalar(query.limit(1)) is not None

@@ -6,7 +6,7 @@ import importlib
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.deps import (
     BatchId,
@@ -136,6 +136,17 @@ def batch_page(request: Request, batch_id: BatchId, session: ReadSessionDep) -> 
     if facts is None:
         return error_page(request, 404, None)
     return get_templates(request).render(request, "batch.html", {"batch": facts})
+
+
+@router.get("/om", response_class=HTMLResponse)
+def about_page(request: Request) -> HTMLResponse:
+    """Who publishes the site, how figures are gathered, replies, corrections, contact."""
+    return get_templates(request).render(request, "about.html", {})
+
+
+@router.get("/about")
+def about_in_english(request: Request) -> RedirectResponse:
+    return RedirectResponse("/om?lang=en", status_code=301)
 
 
 @router.get("/data", response_class=HTMLResponse)

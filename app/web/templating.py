@@ -13,8 +13,10 @@ from fastapi.responses import HTMLResponse
 
 from app import display
 from app.config import Settings
+from app.db import Database
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, choose_language, load_catalogs
 from app.metrics import METRIC_SLUGS, get_metric
+from app.web.demo_notice import DemoNotice
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -65,10 +67,20 @@ class Templates:
             "metric_doc": lambda metric: get_metric(metric).text(page.language),
             "all_metrics": METRIC_SLUGS,
             "settings": self.settings,
+            "demo_data": _demo_data(request),
             **context,
         }
         html = self.environment.get_template(name).render(values)
         return HTMLResponse(html, status_code=status_code)
+
+
+def _demo_data(request: Request) -> bool:
+    notice: DemoNotice | None = getattr(request.app.state, "demo_notice", None)
+    database: Database | None = getattr(request.app.state, "database", None)
+    if notice is None or database is None:
+        return False
+    version: int | None = getattr(request.state, "data_version", None)
+    return notice.shown(database, version)
 
 
 class PageContext:

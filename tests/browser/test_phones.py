@@ -28,6 +28,7 @@ PAGES = [
     "/methodology",
     "/sources",
     "/data",
+    "/om",
     "/imports/1",
 ]
 

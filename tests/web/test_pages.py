@@ -21,6 +21,7 @@ PAGES = [
     "/methodology",
     "/sources",
     "/data",
+    "/om",
     "/docs",
 ]
 INLINE_STYLE = re.compile(r"<style|\sstyle=|<script(?![^>]*\ssrc=)", re.IGNORECASE)
@@ -167,3 +168,27 @@ def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
         assert head.content == b""
         assert head.headers["content-type"] == get.headers["content-type"]
         assert "content-security-policy" in head.headers
+
+
+def test_every_page_says_when_its_companies_are_made_up(
+    client: TestClient, database: Database
+) -> None:
+    assert "alla företag på den här webbplatsen är påhittade" not in client.get("/").text
+    load_demo(database)
+    for path in PAGES:
+        text = client.get(path).text
+        assert "alla företag på den här webbplatsen är påhittade" in text, path
+    english = client.get("/rankings?lang=en").text
+    assert "every company on this site is made up" in english
+
+
+def test_the_about_page_says_who_publishes_and_how_to_correct(client: TestClient) -> None:
+    text = client.get("/om").text
+    for heading in ("Vem som ger ut den", "Så rättas fel", "Så svarar ett företag", "Kontakt"):
+        assert heading in text
+    assert 'href="mailto:' in text
+    assert "Who publishes it" in client.get("/om?lang=en").text
+    moved = client.get("/about", follow_redirects=False)
+    assert moved.status_code == 301
+    assert moved.headers["location"] == "/om?lang=en"
+    assert 'href="/om"' in client.get("/").text
