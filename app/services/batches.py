@@ -12,7 +12,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, ImportBatch, Source, WaitMeasurement
-from app.services.ingest.snapshots import SnapshotInfo, batch_snapshots
+from app.services.ingest.snapshots import PUBLISHED, SnapshotInfo, batch_snapshots
 
 # Source addresses listed on a batch's page; a batch of a million measurements from
 # one page has one, and a page listing thousands would help nobody.
@@ -84,9 +84,6 @@ def _source_urls(session: Session, batch_id: int) -> list[str]:
     ).subquery()
     query = select(urls.c.source_url).order_by(urls.c.source_url).limit(MAX_SOURCE_URLS)
     return [url for url in session.scalars(query) if url]
-
-
-PUBLISHED = ("committed", "approved")
 
 
 def data_as_of(session: Session) -> datetime | None:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import ImportBatch, Source
+from app.services.ingest.snapshots import PUBLISHED
 
 _SOURCE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -54,6 +55,6 @@ def sources_with_batches(session: Session) -> list[SourceSummary]:
 def demo_data_loaded(session: Session) -> bool:
     """Whether the fictional demo data is on the site (every page then says so)."""
     query = select(ImportBatch.id).where(
-        ImportBatch.origin == "demo", ImportBatch.status.in_(("committed", "approved"))
+        ImportBatch.origin == "demo", ImportBatch.status.in_(PUBLISHED)
     )
     return session.scalar(query.limit(1)) is not None

@@ -45,22 +45,21 @@ def ranking_citation(
     request: Request, settings: Settings, ranking: Ranking, as_of: datetime | None
 ) -> Citation:
     query = urlencode(ranking_query(ranking))
-    return Citation(
-        permalink=f"{public_base(request, settings)}/rankings?{query}",
-        csv=f"/rankings.csv?{query}",
-        excel_sv=f"/rankings.csv?{query}&dialect=excel-sv",
-        json=f"/api/v1/rankings?{query}",
-        as_of=as_of,
-    )
+    paths = ("/rankings", "/rankings.csv", "/api/v1/rankings")
+    return _citation(public_base(request, settings), paths, query, as_of)
 
 
 def company_citation(
     request: Request, settings: Settings, slug: str, as_of: datetime | None
 ) -> Citation:
-    return Citation(
-        permalink=f"{public_base(request, settings)}/companies/{slug}",
-        csv=f"/companies/{slug}.csv",
-        excel_sv=f"/companies/{slug}.csv?dialect=excel-sv",
-        json=f"/api/v1/companies/{slug}",
-        as_of=as_of,
-    )
+    paths = (f"/companies/{slug}", f"/companies/{slug}.csv", f"/api/v1/companies/{slug}")
+    return _citation(public_base(request, settings), paths, "", as_of)
+
+
+def _citation(
+    base: str, paths: tuple[str, str, str], query: str, as_of: datetime | None
+) -> Citation:
+    """The page, its CSV and its JSON (``paths``), all with the same ``query``."""
+    page, csv, json = (f"{path}?{query}" if query else path for path in paths)
+    excel_sv = f"{csv}{'&' if query else '?'}dialect=excel-sv"
+    return Citation(permalink=base + page, csv=csv, excel_sv=excel_sv, json=json, as_of=as_of)

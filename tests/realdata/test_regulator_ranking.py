@@ -63,9 +63,13 @@ def test_ny_dfs_ranking_comes_out_in_the_regulators_order(
     ranking = client.get(
         "/api/v1/rankings", params={"metric": "complaints_per_100k", "period": YEAR}
     ).json()
-    assert len(ranking["rows"]) == len({r["Company_Name"] for r in rows})
+    # Contract v2: a company with no upheld complaint is not ranked, only counted.
+    with_some = {r["Company_Name"] for r in rows if int(r["Upheld_Complaints"]) > 0}
+    with_none = {r["Company_Name"] for r in rows} - with_some
+    assert len(ranking["rows"]) == len(with_some)
+    assert ranking["companies_with_none"] == len(with_none)
     ours = {row["company"]: row for row in ranking["rows"]}
-    regulator = {r["Company_Name"]: r for r in rows}
+    regulator = {r["Company_Name"]: r for r in rows if r["Company_Name"] in with_some}
     # For every pair the regulator tells apart by ratio, we rank the worse one higher.
     by_ratio = sorted(regulator.values(), key=lambda r: float(r["Ratio"]))
     for better, worse in itertools.pairwise(by_ratio):

@@ -28,6 +28,8 @@ from app.models import (
 from app.models.base import utcnow
 
 UNPUBLISHED = ("quarantined", "held")
+# Batches whose figures the site shows: committed, or approved after being held.
+PUBLISHED = ("committed", "approved")
 
 
 @dataclass(frozen=True)
