@@ -25,12 +25,12 @@ from app.deps import RankingMemo
 from app.services.errors import BadQueryError
 from app.web import downloads, pages
 from app.web.data_version_reader import DataVersionReader
-from app.web.demo_notice import DemoNotice
 from app.web.errors import error_page, wants_html
 from app.web.overload import ConcurrencyLimitMiddleware
 from app.web.page_cache import PageCacheMiddleware
 from app.web.request_guards import HeadAsGetMiddleware, RejectNulMiddleware
 from app.web.security import SECURITY_HEADERS, SecurityHeadersMiddleware
+from app.web.site_facts import SiteFactsMemo
 from app.web.templating import STATIC_DIR, Templates
 
 logger = logging.getLogger("shamelist")
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = Templates(settings)
     app.state.rankings = RankingMemo()
-    app.state.demo_notice = DemoNotice()
+    app.state.site_facts = SiteFactsMemo()
     # Added inside out: the last one added sees the request first. A page served from
     # the cache never reaches the concurrency limit; gzip sits inside the cache, which
     # keeps the compressed answer for clients that take it.

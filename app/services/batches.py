@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, ImportBatch, Source, WaitMeasurement
 from app.services.ingest.snapshots import PUBLISHED, SnapshotInfo, batch_snapshots
+from app.services.sources import demo_data_loaded
 
 # Source addresses listed on a batch's page; a batch of a million measurements from
 # one page has one, and a page listing thousands would help nobody.
@@ -86,9 +87,12 @@ def _source_urls(session: Session, batch_id: int) -> list[str]:
     return [url for url in session.scalars(query) if url]
 
 
-def data_as_of(session: Session) -> datetime | None:
-    """When the newest published batch was written: the site's data runs to then."""
-    latest: datetime | None = session.scalar(
-        select(func.max(ImportBatch.finished_at)).where(ImportBatch.status.in_(PUBLISHED))
-    )
-    return latest
+@dataclass(frozen=True)
+class SiteFacts:
+    demo_loaded: bool  # the fictional demo data is on the site: every page says so
+    data_as_of: datetime | None  # when the newest published batch was written
+
+
+def site_facts(session: Session) -> SiteFacts:
+    latest = select(func.max(ImportBatch.finished_at)).where(ImportBatch.status.in_(PUBLISHED))
+    return SiteFacts(demo_data_loaded(session), session.scalar(latest))

@@ -145,3 +145,25 @@ def spark_series(
         cid: [values[cid].value if cid in values else None for values in by_period]
         for cid in company_ids
     }
+
+
+@dataclass(frozen=True)
+class WaitPair:
+    """A period's measured median wait beside the one the company itself announced."""
+
+    period: Period
+    measured: Decimal | None
+    announced: Decimal | None
+
+
+def measured_and_announced(histories: list[MetricHistory]) -> list[WaitPair]:
+    """The periods where the company has a measured or an announced median wait, or both,
+    newest first: what customers waited beside what the company told them to expect."""
+    by_metric = {h.metric: {p.period: p.value for p in h.points} for h in histories}
+    measured = by_metric.get("wait_median", {})
+    announced = by_metric.get("announced_wait_median", {})
+    if not any(v is not None for v in announced.values()):
+        return []
+    periods = sorted(set(measured) | set(announced), reverse=True)
+    pairs = [WaitPair(p, measured.get(p), announced.get(p)) for p in periods]
+    return [pair for pair in pairs if pair.measured is not None or pair.announced is not None]

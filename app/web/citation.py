@@ -11,7 +11,9 @@ from urllib.parse import urlencode
 from fastapi import Request
 
 from app.config import Settings
+from app.deps import get_settings
 from app.services.rankings import Ranking
+from app.web.site_facts import facts_for
 
 
 @dataclass(frozen=True)
@@ -41,25 +43,20 @@ def ranking_query(ranking: Ranking) -> dict[str, str]:
     return query
 
 
-def ranking_citation(
-    request: Request, settings: Settings, ranking: Ranking, as_of: datetime | None
-) -> Citation:
+def ranking_citation(request: Request, ranking: Ranking) -> Citation:
     query = urlencode(ranking_query(ranking))
-    paths = ("/rankings", "/rankings.csv", "/api/v1/rankings")
-    return _citation(public_base(request, settings), paths, query, as_of)
+    return _citation(request, ("/rankings", "/rankings.csv", "/api/v1/rankings"), query)
 
 
-def company_citation(
-    request: Request, settings: Settings, slug: str, as_of: datetime | None
-) -> Citation:
+def company_citation(request: Request, slug: str) -> Citation:
     paths = (f"/companies/{slug}", f"/companies/{slug}.csv", f"/api/v1/companies/{slug}")
-    return _citation(public_base(request, settings), paths, "", as_of)
+    return _citation(request, paths, "")
 
 
-def _citation(
-    base: str, paths: tuple[str, str, str], query: str, as_of: datetime | None
-) -> Citation:
+def _citation(request: Request, paths: tuple[str, str, str], query: str) -> Citation:
     """The page, its CSV and its JSON (``paths``), all with the same ``query``."""
     page, csv, json = (f"{path}?{query}" if query else path for path in paths)
     excel_sv = f"{csv}{'&' if query else '?'}dialect=excel-sv"
+    base = public_base(request, get_settings(request))
+    as_of = facts_for(request).data_as_of
     return Citation(permalink=base + page, csv=csv, excel_sv=excel_sv, json=json, as_of=as_of)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import ReadSessionDep, get_settings
+from app.deps import ReadSessionDep
 from app.metrics import WAIT_METRIC_SLUGS
-from app.services.batches import data_as_of
 from app.services.companies import company_by_slug
 from app.services.company_figures import latest_waits, raw_counts
 from app.services.company_standing import (
@@ -19,7 +18,7 @@ from app.services.company_standing import (
     yearly_ranks,
 )
 from app.services.sectors import sector_of
-from app.services.series import company_history, load_company_figures
+from app.services.series import company_history, load_company_figures, measured_and_announced
 from app.web.charts import line_chart
 from app.web.citation import company_citation
 from app.web.errors import error_page
@@ -41,10 +40,11 @@ def company_page(request: Request, slug: str, session: ReadSessionDep) -> Respon
     histories = company_history(figures)
     ranks = yearly_ranks(session, company.id)
     context = {
-        "cite": company_citation(request, get_settings(request), company.slug, data_as_of(session)),
+        "cite": company_citation(request, company.slug),
         "company": company,
         "sector": sector_of(session, company),
         "standings": standings(figures, ranks),
+        "wait_pairs": measured_and_announced(histories),
         "histories": [history for history in histories if history.has_data],
         "charts": {
             h.metric: line_chart([(str(p.period), p.value) for p in h.points]) for h in histories

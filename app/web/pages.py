@@ -15,9 +15,8 @@ from app.deps import (
     RankingDep,
     RankingParamsDep,
     ReadSessionDep,
-    get_settings,
 )
-from app.services.batches import batch_facts, data_as_of
+from app.services.batches import batch_facts
 from app.services.rankings import Ranking
 from app.services.search import search_companies
 from app.services.sectors import sector_slugs
@@ -34,6 +33,7 @@ from app.web.ranking_view import (
     period_choices,
     ranking_page,
 )
+from app.web.site_facts import facts_for
 from app.web.templating import get_templates
 
 router = APIRouter(include_in_schema=False)
@@ -50,7 +50,7 @@ def _ranking_context(
 ) -> dict[str, Any]:
     """Everything a ranking page shows; PageOutOfRangeError past its last page."""
     given = {key: value for key, value in params.items() if value}
-    cite = ranking_citation(request, get_settings(request), ranking, data_as_of(session))
+    cite = ranking_citation(request, ranking)
     return {
         "cite": cite,
         "ranking": ranking,
@@ -150,9 +150,9 @@ def about_in_english(request: Request) -> RedirectResponse:
 
 
 @router.get("/data", response_class=HTMLResponse)
-def data_page(request: Request, session: ReadSessionDep) -> HTMLResponse:
+def data_page(request: Request) -> HTMLResponse:
     """The bulk downloads, linked from one page."""
-    context = {"as_of": data_as_of(session)}
+    context = {"as_of": facts_for(request).data_as_of}
     return get_templates(request).render(request, "data.html", context)
 
 

@@ -13,10 +13,9 @@ from fastapi.responses import HTMLResponse
 
 from app import display
 from app.config import Settings
-from app.db import Database
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, choose_language, load_catalogs
 from app.metrics import METRIC_SLUGS, get_metric
-from app.web.demo_notice import DemoNotice
+from app.web.site_facts import facts_for
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -75,12 +74,9 @@ class Templates:
 
 
 def _demo_data(request: Request) -> bool:
-    notice: DemoNotice | None = getattr(request.app.state, "demo_notice", None)
-    database: Database | None = getattr(request.app.state, "database", None)
-    if notice is None or database is None:
+    if not hasattr(request.app.state, "site_facts"):  # a page rendered outside the app
         return False
-    version: int | None = getattr(request.state, "data_version", None)
-    return notice.shown(database, version)
+    return facts_for(request).demo_loaded
 
 
 class PageContext:

@@ -122,3 +122,18 @@ def test_hostile_names_are_escaped_on_rankings_company_and_search_pages(
         assert page.status_code == 200
         assert "<script>alert" not in page.text
         assert "<img src=x" not in page.text
+
+
+def test_company_page_opens_with_where_it_stands_and_sets_waits_side_by_side(
+    client: TestClient, database: Database
+) -> None:
+    load_demo(database)
+    text = client.get("/companies/exempeltele").text
+    summary = text.index('id="summary"')
+    assert summary < text.index('id="trends"')
+    assert "Så står sig företaget 2025" in text
+    assert "plats 1 av 10" in text  # the demo's most complained-about company
+    compared = text[text.index('id="waits-compared"') :]
+    assert "Uppmätt" in compared
+    assert "Företagets beräkning" in compared
+    assert "\u00a0min " in compared  # waits in minutes and seconds
