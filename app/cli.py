@@ -30,6 +30,8 @@ from app.imports import run_import
 from app.schemas import KINDS
 from app.services.ingest import ImportRequest, ImportResult
 from app.services.merge import merge_companies
+from app.services.replies import STATUSES as REPLY_STATUSES
+from app.services.replies import decide_reply, replies_with_status
 from app.services.sources import get_or_create_source
 from app.services.tokens import SCOPES, create_token, revoke_token
 
@@ -37,9 +39,11 @@ cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Shamelist: t
 db_cli = typer.Typer(no_args_is_help=True, help="The database.")
 token_cli = typer.Typer(no_args_is_help=True, help="API tokens.")
 company_cli = typer.Typer(no_args_is_help=True, help="Companies.")
+reply_cli = typer.Typer(no_args_is_help=True, help="Companies' replies: moderation.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(token_cli, name="token")
 cli.add_typer(company_cli, name="company")
+cli.add_typer(reply_cli, name="reply")
 
 
 def fail(message: str) -> NoReturn:
@@ -140,6 +144,41 @@ def token_revoke(token_id: Annotated[int, typer.Argument(metavar="ID")]) -> None
     with _write_transaction() as session:
         revoke_token(session, token_id)
     typer.echo(f"token {token_id} is revoked")
+
+
+@reply_cli.command("list")
+def reply_list(
+    status: Annotated[
+        str | None, typer.Option(help="pending, published or rejected (default: all).")
+    ] = None,
+) -> None:
+    """Replies, oldest first: id, status, company, metric, period, kind, figure, text."""
+    if status is not None and status not in REPLY_STATUSES:
+        fail(f"--status must be one of {', '.join(REPLY_STATUSES)}")
+    with _write_transaction() as session:
+        for reply, slug in replies_with_status(session, status):
+            text = " ".join(reply.text.split())
+            line = f"{reply.id}\t{reply.status}\t{slug}\t{reply.metric}\t{reply.period}"
+            typer.echo(f"{line}\t{reply.kind}\t{reply.value}\t{text[:120]}")
+
+
+@reply_cli.command("publish")
+def reply_publish(reply_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Publish a reply: the public sees it beside the figure it answers."""
+    with _write_transaction() as session:
+        decide_reply(session, reply_id, "published")
+    typer.echo(f"reply {reply_id} is published")
+
+
+@reply_cli.command("reject")
+def reply_reject(
+    reply_id: Annotated[int, typer.Argument(metavar="ID")],
+    reason: Annotated[str, typer.Option(help="Why; the company reads it.")],
+) -> None:
+    """Reject a reply with a reason the company sees through its token."""
+    with _write_transaction() as session:
+        decide_reply(session, reply_id, "rejected", reason)
+    typer.echo(f"reply {reply_id} is rejected")
 
 
 class RowRateColumn(ProgressColumn):

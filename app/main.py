@@ -18,7 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from app.api import health, imports, read
+from app.api import health, imports, read, replies
 from app.config import Settings
 from app.db import Database, PoolSettings
 from app.deps import RankingMemo
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(imports.snapshots_router)
     app.include_router(read.router)
+    app.include_router(replies.router)
     app.include_router(health.router)
     app.include_router(downloads.router)
     app.include_router(pages.router)

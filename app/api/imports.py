@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
+from app.api.auth import bearer_secret, unauthorized
 from app.api.body import receive_body
 from app.db import Database
 from app.deps import BatchId, DatabaseDep, ReadSessionDep, SettingsDep
@@ -23,18 +24,14 @@ snapshots_router = APIRouter(prefix="/api/v1/snapshots", tags=["imports"])
 MAX_KEY_LENGTH = 200
 
 
-def _unauthorized(message: str) -> HTTPException:
-    return HTTPException(401, detail=message, headers={"WWW-Authenticate": "Bearer"})
-
-
 def _import_token(database: Database, authorization: str | None) -> ApiToken:
-    scheme, _, secret = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        raise _unauthorized("send your API token as 'Authorization: Bearer TOKEN'")
+    secret = bearer_secret(authorization)
+    if secret is None:
+        raise unauthorized("send your API token as 'Authorization: Bearer TOKEN'")
     with database.read() as session:
-        token = authenticate(session, secret.strip())
+        token = authenticate(session, secret)
     if token is None:
-        raise _unauthorized("this token is unknown or revoked")
+        raise unauthorized("this token is unknown or revoked")
     if token.scope != "import":
         raise HTTPException(403, detail="this token may not import: it needs the import scope")
     return token

@@ -15,6 +15,7 @@ from app.services.companies import aliases_of, company_by_slug
 from app.services.company_figures import raw_counts
 from app.services.company_standing import yearly_ranks
 from app.services.rankings import Ranking
+from app.services.replies import company_replies, reply_json
 from app.services.search import search_companies
 from app.services.sectors import sector_of
 from app.services.series import company_history, load_company_figures
@@ -87,6 +88,7 @@ def _company_json(session: Session, company: Company) -> dict[str, Any]:
             for history in company_history(load_company_figures(session, company.id))
             if history.has_data
         },
+        "replies": [reply_json(reply) for reply in company_replies(session, company.id)],
         "complaint_ranks": [
             {"period": str(r.period), "rank": r.rank, "ranked": r.ranked}
             for r in yearly_ranks(session, company.id)

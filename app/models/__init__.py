@@ -13,6 +13,7 @@ from app.models.figures import (
     WaitMonthCount,
     WaitPeriodMedian,
 )
+from app.models.replies import Reply
 from app.models.sources import (
     ApiToken,
     BatchSnapshot,
@@ -37,6 +38,7 @@ __all__ = [
     "DataVersion",
     "ImportBatch",
     "RawSnapshot",
+    "Reply",
     "SearchTerm",
     "Sector",
     "Source",

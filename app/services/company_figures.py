@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, CustomerCount, Source, WaitMeasurement
@@ -37,28 +37,33 @@ class RawWait:
 
 
 def raw_counts(session: Session, company_id: int) -> list[RawRow]:
-    """The company's complaint and customer counts, with source and batch."""
-    complaints = session.execute(
-        select(ComplaintCount, Source.slug)
-        .join(Source, Source.id == ComplaintCount.source_id)
-        .where(ComplaintCount.company_id == company_id)
-        .order_by(ComplaintCount.metric, ComplaintCount.period)
+    """The company's complaint and customer counts, with source and batch (one query)."""
+    complaints = select(
+        literal("complaints").label("kind"),
+        ComplaintCount.metric.label("what"),
+        ComplaintCount.period.label("period"),
+        ComplaintCount.value.label("value"),
+        ComplaintCount.source_id.label("source_id"),
+        ComplaintCount.batch_id.label("batch_id"),
+        ComplaintCount.source_url.label("source_url"),
+    ).where(ComplaintCount.company_id == company_id)
+    customers = select(
+        literal("customers"),
+        literal("customers"),
+        cast(CustomerCount.year, String),
+        CustomerCount.customers,
+        CustomerCount.source_id,
+        CustomerCount.batch_id,
+        null(),
+    ).where(CustomerCount.company_id == company_id)
+    both = union_all(complaints, customers).subquery()
+    query = (
+        select(both.c.kind, both.c.what, both.c.period, both.c.value, Source.slug)
+        .add_columns(both.c.batch_id, both.c.source_url)
+        .join(Source, Source.id == both.c.source_id)
+        .order_by(both.c.kind, both.c.what, both.c.period)
     )
-    rows = [
-        RawRow("complaints", c.metric, c.period, c.value, slug, c.batch_id, c.source_url)
-        for c, slug in complaints
-    ]
-    customers = session.execute(
-        select(CustomerCount, Source.slug)
-        .join(Source, Source.id == CustomerCount.source_id)
-        .where(CustomerCount.company_id == company_id)
-        .order_by(CustomerCount.year)
-    )
-    rows.extend(
-        RawRow("customers", "customers", str(c.year), c.customers, slug, c.batch_id, None)
-        for c, slug in customers
-    )
-    return rows
+    return [RawRow(*row) for row in session.execute(query)]
 
 
 def latest_waits(

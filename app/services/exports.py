@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Executable, select
@@ -30,6 +31,7 @@ from app.models import (
     WaitMeasurement,
 )
 from app.services.rankings import Ranking
+from app.services.replies import reply_points
 
 # How many rows a streamed query fetches at a time.
 YIELD_PER = 1000
@@ -67,7 +69,11 @@ CSV_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("company", "The company's name."),
         ("slug", "The company's identifier in URLs."),
         ("org_number", "Swedish organisationsnummer, NNNNNN-NNNN; empty when unknown."),
-        ("kind", "What the row is: complaints, customers or waits (as the import kinds)."),
+        (
+            "kind",
+            "What the row is: complaints, customers or waits (as the import kinds), or "
+            "reply (the company's answer to a figure).",
+        ),
         (
             "status",
             "current: the figure in use; replaced: a value a later batch (or a company "
@@ -104,6 +110,12 @@ CSV_COLUMNS: dict[str, list[tuple[str, str]]] = {
             "replaced_by_batch_id",
             "Replaced rows only: the batch that replaced the value; empty when a company "
             "merge set it aside.",
+        ),
+        (
+            "text",
+            "Rows of kind reply only: the company's published answer to the figure of its "
+            "metric and period (outcome says reply or dispute; value is the figure it "
+            "answered; recorded_at when it answered).",
         ),
     ],
     "complaints": [
@@ -225,11 +237,16 @@ def company_rows(session: Session, company: CompanyRef) -> Iterator[Row]:
     that no query has to give a bare NULL a type.
     """
     head = (company.name, company.slug, company.org_number)
-    yield from _complaint_points(session, head, company.id, ComplaintCount, "current")
-    yield from _complaint_points(session, head, company.id, ComplaintCountHistory, "replaced")
-    yield from _customer_points(session, head, company.id, CustomerCount, "current")
-    yield from _customer_points(session, head, company.id, CustomerCountHistory, "replaced")
-    yield from _wait_points(session, head, company.id)
+    figures = chain(
+        _complaint_points(session, head, company.id, ComplaintCount, "current"),
+        _complaint_points(session, head, company.id, ComplaintCountHistory, "replaced"),
+        _customer_points(session, head, company.id, CustomerCount, "current"),
+        _customer_points(session, head, company.id, CustomerCountHistory, "replaced"),
+        _wait_points(session, head, company.id),
+    )
+    for row in figures:
+        yield (*row, None)  # the text column is the replies' alone
+    yield from reply_points(session, head, company.id)
 
 
 def _replaced_by(model: Any, status: str) -> list[Any]:

@@ -16,6 +16,7 @@ from app.models import (
     ComplaintCountHistory,
     CustomerCount,
     CustomerCountHistory,
+    Reply,
     WaitMeasurement,
 )
 from app.services.companies import aliases_of, company_by_slug
@@ -39,7 +40,7 @@ def merge_companies(session: Session, *, from_slug: str, into_slug: str) -> Comp
     )
     _move_values(session, CustomerCount, CustomerCountHistory, source, target, ("year",))
     _move_waits(session, source, target)
-    for model in (CompanyAlias, CompanyRedirect, ApiToken):
+    for model in (CompanyAlias, CompanyRedirect, ApiToken, Reply):
         session.execute(
             update(model).where(model.company_id == source.id).values(company_id=target.id)
         )

@@ -17,6 +17,7 @@ from app.services.company_standing import (
     standings,
     yearly_ranks,
 )
+from app.services.replies import beside_figures, company_replies
 from app.services.sectors import sector_of
 from app.services.series import company_history, load_company_figures, measured_and_announced
 from app.web.charts import line_chart
@@ -44,6 +45,7 @@ def company_page(request: Request, slug: str, session: ReadSessionDep) -> Respon
         "company": company,
         "sector": sector_of(session, company),
         "standings": standings(figures, ranks),
+        "replies": beside_figures(company_replies(session, company.id), figures),
         "wait_pairs": measured_and_announced(histories),
         "histories": [history for history in histories if history.has_data],
         "charts": {

@@ -46,6 +46,12 @@ def _is_streamed(path: str) -> bool:
     )
 
 
+def _has_credentials(scope: Scope) -> bool:
+    """A request with a token may be answered what others may not see (a company's own
+    pending replies): it is never served from, nor kept in, the shared cache."""
+    return any(name == b"authorization" for name, _value in scope.get("headers", []))
+
+
 @dataclass(frozen=True)
 class Stored:
     version: int
@@ -147,6 +153,7 @@ class PageCacheMiddleware:
             scope["type"] != "http"
             or scope["method"] not in ("GET", "HEAD")
             or path.startswith(_PASS_PREFIXES)
+            or _has_credentials(scope)
         ):
             await self.app(scope, receive, send)
             return

@@ -21,7 +21,7 @@ from app.services.rankings import Ranking
 from app.services.search import search_companies
 from app.services.sectors import sector_slugs
 from app.services.sources import sources_with_batches
-from app.web import company
+from app.web import company, reply_form
 from app.web.citation import ranking_citation
 from app.web.errors import error_page
 from app.web.ranking_view import (
@@ -38,6 +38,7 @@ from app.web.templating import get_templates
 
 router = APIRouter(include_in_schema=False)
 router.include_router(company.router)
+router.include_router(reply_form.router)
 
 
 def _ranking_context(

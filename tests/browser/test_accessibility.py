@@ -24,6 +24,7 @@ PAGES = [
     "/data",
     "/om",
     "/imports/1",
+    "/companies/exempeltele/reply",
 ]
 SERIOUS = ("serious", "critical")
 VIEWPORTS = {"phone": {"width": 360, "height": 800}, "desktop": {"width": 1280, "height": 900}}

@@ -30,6 +30,7 @@ PAGES = [
     "/data",
     "/om",
     "/imports/1",
+    "/companies/exempeltele/reply",
 ]
 
 # The cells and boxes that hold a figure, where they are shown at all.
