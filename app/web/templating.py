@@ -64,6 +64,7 @@ class Templates:
             "period_name": lambda period: display.period_name(period, page.language),
             "metric_name": lambda metric: get_metric(metric).text(page.language)["name"],
             "metric_doc": lambda metric: get_metric(metric).text(page.language),
+            "min_sample": lambda metric: get_metric(metric).min_sample,
             "all_metrics": METRIC_SLUGS,
             "settings": self.settings,
             "demo_data": _demo_data(request),

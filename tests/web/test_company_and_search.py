@@ -137,3 +137,18 @@ def test_company_page_opens_with_where_it_stands_and_sets_waits_side_by_side(
     assert "Uppmätt" in compared
     assert "Företagets beräkning" in compared
     assert "\u00a0min " in compared  # waits in minutes and seconds
+
+
+def test_company_history_marks_periods_with_too_few_measurements(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    rows = ["company,measured_at,channel,wait_seconds,outcome"]
+    rows += [
+        f"Glesmätt AB,2025-03-0{d}T10:00:00+01:00,phone,{60 * d},answered" for d in range(1, 4)
+    ]
+    rows += [
+        f"Glesmätt AB,2025-04-{d:02d}T10:00:00+02:00,phone,{60 * d},answered" for d in range(1, 13)
+    ]
+    assert post_csv(client, "waits", csv_body(*rows), auth).status_code == 201
+    text = client.get("/companies/glesmatt").text
+    assert text.count("för få för att rankas") >= 1
