@@ -11,6 +11,7 @@ from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
@@ -23,7 +24,7 @@ from app.config import Settings
 from app.db import Database, PoolSettings
 from app.deps import RankingMemo
 from app.services.errors import BadQueryError
-from app.web import downloads, pages
+from app.web import downloads, feeds, findable, pages
 from app.web.data_version_reader import DataVersionReader
 from app.web.errors import error_page, wants_html
 from app.web.overload import ConcurrencyLimitMiddleware
@@ -86,6 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RejectNulMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
+    # Outermost, so that answers from the page cache carry it too: the data is public,
+    # and other sites' scripts may read it (GET only; no credentials).
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(imports.router)
     app.include_router(imports.snapshots_router)
@@ -93,6 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(replies.router)
     app.include_router(health.router)
     app.include_router(downloads.router)
+    app.include_router(feeds.router)
+    app.include_router(findable.router)
     app.include_router(pages.router)
     _add_error_handlers(app)
     return app

@@ -145,3 +145,8 @@ def aliases_of(session: Session, company_id: int) -> list[str]:
             .order_by(CompanyAlias.id)
         )
     )
+
+
+def company_slugs(session: Session) -> list[str]:
+    """Every company's slug, in order (for the sitemap)."""
+    return list(session.scalars(select(Company.slug).order_by(Company.slug)))

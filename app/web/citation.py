@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
-from app.config import Settings
 from app.deps import get_settings
 from app.services.rankings import Ranking
+from app.web.addresses import public_base
 from app.web.site_facts import facts_for
 
 
@@ -23,11 +23,6 @@ class Citation:
     excel_sv: str
     json: str
     as_of: datetime | None
-
-
-def public_base(request: Request, settings: Settings) -> str:
-    """The site's address: the configured public one, else the request's own."""
-    return (settings.public_url or str(request.base_url)).rstrip("/")
 
 
 def ranking_query(ranking: Ranking) -> dict[str, str]:

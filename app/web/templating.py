@@ -15,6 +15,7 @@ from app import display
 from app.config import Settings
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, choose_language, load_catalogs
 from app.metrics import METRIC_SLUGS, get_metric
+from app.web.addresses import public_base
 from app.web.site_facts import facts_for
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -98,6 +99,15 @@ class PageContext:
 
     def query_without_lang(self) -> dict[str, str]:
         return {k: v for k, v in self.request.query_params.items() if k != "lang"}
+
+    def address(self, language: str | None) -> str:
+        """This page's absolute address in ``language`` (None: without ``lang``, the
+        Swedish default), its other query words kept in order: for canonical and
+        hreflang links."""
+        request = self.request
+        base = public_base(request, request.app.state.settings)
+        query = {**self.query_without_lang(), **({"lang": language} if language else {})}
+        return f"{base}{request.url.path}" + (f"?{urlencode(query)}" if query else "")
 
     def switch_url(self) -> str:
         """This page in the other language."""
