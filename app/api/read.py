@@ -48,6 +48,12 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
                 "value_text": ranking.definition.format(row.value),
                 "sample_size": row.sample_size,
                 "previous_rank": row.previous_rank,
+                "channel": ranking.channel if ranking.is_wait_metric else None,
+                "value_low": _number_or_none(row.certainty.value_low),
+                "value_high": _number_or_none(row.certainty.value_high),
+                "rank_low": row.certainty.rank_low,
+                "rank_high": row.certainty.rank_high,
+                "signal": row.certainty.signal,
             }
             for row in ranking.rows
         ],
@@ -58,6 +64,10 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
             for item in ranking.too_few
         ],
     }
+
+
+def _number_or_none(value: Decimal | None) -> int | float | None:
+    return None if value is None else json_number(value)
 
 
 @router.get("/rankings")

@@ -32,6 +32,7 @@ from app.models import (
 )
 from app.services.rankings import Ranking
 from app.services.replies import reply_points
+from app.services.uncertainty import Certainty
 
 # How many rows a streamed query fetches at a time.
 YIELD_PER = 1000
@@ -63,6 +64,28 @@ CSV_COLUMNS: dict[str, list[tuple[str, str]]] = {
         (
             "previous_rank",
             "Rank in the period of the same length just before; empty when not ranked then.",
+        ),
+        ("channel", "The channel of a wait metric (phone, chat or email); empty for counts."),
+        (
+            "value_low",
+            "The 95 % interval's lower end: exact Poisson for complaints_per_100k, Wilson "
+            "for the shares; empty for counts (and, for now, medians).",
+        ),
+        ("value_high", "The 95 % interval's upper end; empty where value_low is."),
+        (
+            "rank_low",
+            "The best likely place: 1 + the ranked companies whose value_low is greater than "
+            "this company's value_high.",
+        ),
+        (
+            "rank_high",
+            "The worst likely place: the ranked companies whose value_high is at least this "
+            "company's value_low, itself included.",
+        ),
+        (
+            "signal",
+            "much_worse, worse, as_expected, better or much_better than the whole list "
+            "predicts for the company's size (Poisson or binomial tails); rates and shares.",
         ),
     ],
     "company": [
@@ -208,7 +231,14 @@ def ranking_rows(ranking: Ranking) -> Iterator[Row]:
             Decimal(ranking.definition.format(row.value)),
             row.sample_size,
             row.previous_rank,
+            ranking.channel if ranking.is_wait_metric else None,
+            *_certainty_cells(row.certainty),
         )
+
+
+def _certainty_cells(sure: Certainty) -> tuple[Any, ...]:
+    """value_low, value_high, rank_low, rank_high, signal (empty where not computed)."""
+    return (sure.value_low, sure.value_high, sure.rank_low, sure.rank_high, sure.signal)
 
 
 # --- one company ------------------------------------------------------------------------

@@ -43,6 +43,10 @@ class MetricValue(NamedTuple):
     value: Decimal
     # Contacts (or answered contacts, or announcements) behind a wait metric; None for counts.
     sample_size: int | None = None
+    # A rate's complaints and customers, a share's counted and all contacts: what its
+    # interval and signal are computed from (app.services.uncertainty).
+    part: int | None = None
+    whole: int | None = None
 
 
 @dataclass
@@ -78,13 +82,14 @@ class Figures:
             customers = self.customers.get((cid, period.year))
             if customers:
                 rate = Decimal(count) * 100_000 / Decimal(customers)
-                rates[cid] = MetricValue(rate.quantize(_CENT, ROUND_HALF_UP))
+                rounded = rate.quantize(_CENT, ROUND_HALF_UP)
+                rates[cid] = MetricValue(rounded, None, count, customers)
         return rates
 
     def _shares(self, metric: Metric, period: Period, channel: str) -> dict[int, MetricValue]:
         position = _SHARE_POSITION[metric.reads]
         return {
-            cid: MetricValue(share(tally[position], tally[0]), tally[0])
+            cid: MetricValue(share(tally[position], tally[0]), tally[0], tally[position], tally[0])
             for cid, tally in self.period_tallies(period, channel).items()
             if tally[0]
         }
@@ -236,10 +241,10 @@ def rankable_values(
     # One pass with the rule's terms in locals: a ranking runs this for every company.
     minimum, zero_ranks = metric.min_sample, metric.ranks_zero
     return {
-        cid: value
-        for cid, (value, sample) in values.items()
-        if (zero_ranks or value != 0)
-        and (sample or 0) >= minimum
+        cid: found.value
+        for cid, found in values.items()
+        if (zero_ranks or found.value != 0)
+        and (found.sample_size or 0) >= minimum
         and (among is None or cid in among)
     }
 

@@ -24,6 +24,8 @@ from app.services.metrics import (
     load_figures,
     rankable_values,
 )
+from app.services.uncertainty import NONE as NO_CERTAINTY
+from app.services.uncertainty import Certainty, Counted, certainties
 
 DEFAULT_METRIC = "complaints"
 DEFAULT_CHANNEL = "phone"
@@ -65,6 +67,7 @@ class RankedCompany(NamedTuple):
     value: Decimal
     sample_size: int | None
     previous_rank: int | None
+    certainty: Certainty = NO_CERTAINTY
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,18 @@ def _both_periods(
     return figures.values(metric, period, channel), figures.values(metric, previous, channel)
 
 
+def _certainties(
+    metric: Metric, values: dict[int, MetricValue], rankable: dict[int, Decimal]
+) -> dict[int, Certainty]:
+    """How sure each ranked company's figure and place are (rates and shares)."""
+    counted = {
+        cid: Counted(found.part, found.whole)
+        for cid in rankable
+        if (found := values[cid]).part is not None and found.whole
+    }
+    return certainties(metric, counted)
+
+
 def build_ranking(session: Session, query: RankingQuery) -> Ranking:
     metric = get_metric(query.metric)
     channel = query.channel if metric.is_wait else DEFAULT_CHANNEL
@@ -201,12 +216,13 @@ def build_ranking(session: Session, query: RankingQuery) -> Ranking:
     rankable = rankable_values(metric, values)
     previous = _ranks_by_value(rankable_values(metric, before, companies))
     names = {cid: companies[cid].name for cid in values}
+    sure = _certainties(metric, values, rankable)
     for rank, cid in _shared_ranks(_in_order(rankable, names), rankable):
         line, value = companies[cid], values[cid]
         ranking.rows.append(
             RankedCompany(
                 rank, cid, line.slug, line.name, line.org_number, line.sector,
-                value.value, value.sample_size, previous.get(cid),
+                value.value, value.sample_size, previous.get(cid), sure.get(cid, NO_CERTAINTY),
             )
         )  # fmt: skip
     unranked = [(cid, value) for cid, value in values.items() if cid not in rankable]

@@ -170,10 +170,11 @@ def test_ranking_csv_bytes_exactly(client: TestClient, auth: dict[str, str]) -> 
     assert (
         response.content
         == (
-            "\ufeffrank,company,slug,org_number,sector,metric,period,value,sample_size,previous_rank\r\n"
-            "1,Alfa Exempel AB,alfa-exempel,556016-0680,telekom,complaints,2025,120,,2\r\n"
-            "1,Beta Påhitt AB,beta-pahitt,,bank,complaints,2025,120,,1\r\n"
-            "3,Gamma Fiktiv HB,gamma-fiktiv,,bank,complaints,2025,7,,\r\n"
+            "\ufeffrank,company,slug,org_number,sector,metric,period,value,sample_size,previous_rank,"
+            "channel,value_low,value_high,rank_low,rank_high,signal\r\n"
+            "1,Alfa Exempel AB,alfa-exempel,556016-0680,telekom,complaints,2025,120,,2,,,,,,\r\n"
+            "1,Beta Påhitt AB,beta-pahitt,,bank,complaints,2025,120,,1,,,,,,\r\n"
+            "3,Gamma Fiktiv HB,gamma-fiktiv,,bank,complaints,2025,7,,,,,,,,\r\n"
         ).encode()
     )
 
@@ -196,10 +197,16 @@ def test_ranking_csv_in_excel_sv_has_decimal_commas(
     assert (
         response.content
         == (
-            "\ufeffrank;company;slug;org_number;sector;metric;period;value;sample_size;previous_rank\r\n"
-            "1;Beta Påhitt AB;beta-pahitt;;bank;complaints_per_100k;2025;40,00;;\r\n"
-            "2;Alfa Exempel AB;alfa-exempel;556016-0680;telekom;complaints_per_100k;2025;12,00;;\r\n"
-            "3;Gamma Fiktiv HB;gamma-fiktiv;;bank;complaints_per_100k;2025;11,67;;\r\n"
+            "\ufeffrank;company;slug;org_number;sector;metric;period;value;sample_size;previous_rank;"
+            "channel;value_low;value_high;rank_low;rank_high;signal\r\n"
+            # Exact Poisson intervals: 120 of 300,000 -> [33.16, 47.83] per 100,000, and so
+            # on; p0 = 247 / 1,360,000 predicts 54.5 complaints for Beta, 181.6 for Alfa.
+            "1;Beta Påhitt AB;beta-pahitt;;bank;complaints_per_100k;2025;40,00;;;;33,16;47,83;1;1;"
+            "much_worse\r\n"
+            "2;Alfa Exempel AB;alfa-exempel;556016-0680;telekom;complaints_per_100k;2025;12,00;;;;"
+            "9,95;14,35;2;3;much_better\r\n"
+            "3;Gamma Fiktiv HB;gamma-fiktiv;;bank;complaints_per_100k;2025;11,67;;;;4,69;24,04;2;3;"
+            "as_expected\r\n"
         ).encode()
     )
 
@@ -215,6 +222,7 @@ def test_ranking_csv_of_a_wait_metric_has_sample_sizes(
         [
             *("1", "Alfa Exempel AB", "alfa-exempel", "556016-0680", "telekom"),
             *("wait_median", "2025", "330", "10", ""),
+            *("phone", "", "", "", "", ""),  # a median's interval: not computed yet
         ],
     ]
     disposition = response.headers["content-disposition"]

@@ -1,0 +1,141 @@
+"""How sure a rank is (contract v2): each figure's 95 % interval, the places a company
+likely holds, and whether it is worse or better than its size predicts.
+
+The statistics are SciPy's: the exact Poisson (Garwood) interval for a rate, the
+Wilson score interval for a share, Poisson and binomial tails for the signals.
+Medians' intervals come from order statistics of the stored histograms and are not
+computed yet; their columns stay empty. Pure computation: no database.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+from scipy.stats import binom, chi2, poisson
+
+from app.metrics import RATE, SHARE, Metric
+
+Z = 1.959964  # the contract's z for a 95 % Wilson interval
+_CENT = Decimal("0.01")
+_SHARE = Decimal("0.0001")
+# Tail probabilities that make a signal (contract v2).
+MUCH = 0.001
+SOME = 0.025
+SIGNALS = ("much_worse", "worse", "as_expected", "better", "much_better")
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What a rate or a share is made of: ``part`` of ``whole`` (complaints of customers,
+    or abandoned or slow contacts of all contacts)."""
+
+    part: int
+    whole: int
+
+
+@dataclass(frozen=True)
+class Certainty:
+    value_low: Decimal | None = None
+    value_high: Decimal | None = None
+    rank_low: int | None = None
+    rank_high: int | None = None
+    signal: str | None = None
+
+
+NONE = Certainty()
+
+
+def interval(metric: Metric, counted: Counted) -> tuple[Decimal, Decimal] | None:
+    """The 95 % interval of a rate or a share, rounded as its value is; None otherwise."""
+    return intervals(metric, {0: counted}).get(0)
+
+
+def intervals(metric: Metric, counted: dict[int, Counted]) -> dict[int, tuple[Decimal, Decimal]]:
+    """Each company's 95 % interval, SciPy working on all of them at once (a ranking has
+    thousands); rounded as the value is, half-up. Empty for metrics without one."""
+    if metric.family not in (RATE, SHARE) or not counted:
+        return {}
+    ids = list(counted)
+    k = np.array([counted[cid].part for cid in ids], dtype=float)
+    whole = np.array([counted[cid].whole for cid in ids], dtype=float)
+    if metric.family == RATE:
+        low = np.where(k > 0, chi2.ppf(0.025, 2 * k) / 2, 0.0)
+        high = chi2.ppf(0.975, 2 * k + 2) / 2
+        scales = [Decimal(100_000) / Decimal(counted[cid].whole) for cid in ids]
+        step = _CENT
+    else:
+        p, z2 = k / whole, Z * Z
+        centre = (p + z2 / (2 * whole)) / (1 + z2 / whole)
+        spread = Z * np.sqrt(p * (1 - p) / whole + z2 / (4 * whole * whole)) / (1 + z2 / whole)
+        low, high = np.maximum(centre - spread, 0.0), np.minimum(centre + spread, 1.0)
+        scales, step = [Decimal(1)] * len(ids), _SHARE
+    return {
+        cid: (_rounded(lo, scale, step), _rounded(hi, scale, step))
+        for cid, lo, hi, scale in zip(ids, low.tolist(), high.tolist(), scales, strict=True)
+    }
+
+
+def _rounded(value: float, scale: Decimal, step: Decimal) -> Decimal:
+    return (Decimal(repr(value)) * scale).quantize(step, ROUND_HALF_UP)
+
+
+def likely_places(intervals: dict[int, tuple[Decimal, Decimal]]) -> dict[int, tuple[int, int]]:
+    """company -> (rank_low, rank_high): 1 + those surely worse, and those that may be
+    as bad or worse (itself included), among the ranked companies."""
+    # As floats: the same order as the rounded decimals, and far quicker to compare.
+    as_floats = {cid: (float(low), float(high)) for cid, (low, high) in intervals.items()}
+    lows = sorted(low for low, _high in as_floats.values())
+    highs = sorted(high for _low, high in as_floats.values())
+    count = len(lows)
+    return {
+        cid: (1 + count - bisect_right(lows, high), count - bisect_left(highs, low))
+        for cid, (low, high) in as_floats.items()
+    }
+
+
+def signals(metric: Metric, counted: dict[int, Counted]) -> dict[int, str]:
+    """Whether each company is worse or better than the whole list predicts for its size:
+    Poisson tails for a rate, binomial tails for a share (contract v2)."""
+    if metric.family not in (RATE, SHARE) or not counted:
+        return {}
+    ids = list(counted)
+    k = np.array([counted[cid].part for cid in ids], dtype=float)
+    whole = np.array([counted[cid].whole for cid in ids], dtype=float)
+    p0 = k.sum() / whole.sum()
+    if metric.family == RATE:
+        expected = p0 * whole
+        at_least, at_most = poisson.sf(k - 1, expected), poisson.cdf(k, expected)
+    else:
+        at_least, at_most = binom.sf(k - 1, whole, p0), binom.cdf(k, whole, p0)
+    return {
+        cid: _signal(float(up), float(down))
+        for cid, up, down in zip(ids, at_least, at_most, strict=True)
+    }
+
+
+def _signal(at_least: float, at_most: float) -> str:
+    if at_least < MUCH:
+        return "much_worse"
+    if at_least < SOME:
+        return "worse"
+    if at_most < MUCH:
+        return "much_better"
+    if at_most < SOME:
+        return "better"
+    return "as_expected"
+
+
+def certainties(metric: Metric, counted: dict[int, Counted]) -> dict[int, Certainty]:
+    """Every ranked company's certainty (``counted``: the ranked companies' parts)."""
+    found = intervals(metric, counted)
+    if not found:
+        return {}
+    places = likely_places(found)
+    signal = signals(metric, counted)
+    return {
+        cid: Certainty(low, high, *places[cid], signal.get(cid))
+        for cid, (low, high) in found.items()
+    }
