@@ -410,3 +410,22 @@ def _filler(kind: str, n: int) -> str:
         return f"Fyllnad {n} AB,2020,{n + 1}"
     stamp = f"2024-01-{1 + n // 1440:02d}T{n // 60 % 24:02d}:{n % 60:02d}:00+01:00"
     return f"Fyllnad AB,{stamp},phone,{n},answered"
+
+
+def test_readyz_says_whether_the_schema_is_the_one_the_code_expects(
+    client: TestClient, database: Database
+) -> None:
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ready"
+    with database.write() as session:
+        head = session.scalar(text("SELECT version_num FROM alembic_version"))
+        session.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+    try:
+        behind = client.get("/readyz")
+        assert behind.status_code == 503
+        assert "older" in behind.json()["detail"]
+        assert client.get("/healthz").status_code == 200  # alive, just not ready
+    finally:
+        with database.write() as session:
+            session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
