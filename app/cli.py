@@ -34,6 +34,7 @@ from app.services.replies import STATUSES as REPLY_STATUSES
 from app.services.replies import decide_reply, replies_with_status
 from app.services.sources import get_or_create_source
 from app.services.tokens import SCOPES, create_token, revoke_token
+from app.services.wait_medians import refresh_all_medians
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Shamelist: the shame list.")
 db_cli = typer.Typer(no_args_is_help=True, help="The database.")
@@ -85,6 +86,14 @@ def db_upgrade() -> None:
     finally:
         database.dispose()
     typer.echo("database is up to date")
+
+
+@db_cli.command("refresh-medians")
+def db_refresh_medians() -> None:
+    """Compute every stored median again, with its interval (after an upgrade)."""
+    with _write_transaction() as session:
+        count = refresh_all_medians(session)
+    typer.echo(f"medians of {count} companies computed again")
 
 
 @cli.command()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from rich.progress import Progress
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.cli import RowRateColumn, _ProgressReader
 from app.db import Database
@@ -143,3 +143,23 @@ def test_import_progress_counts_rows_and_shows_rows_per_second() -> None:
     assert first + reader.read() == body
     assert progress.tasks[0].fields["rows"] == 4
     assert re.fullmatch(r"[1-9][0-9,]* rows/s", column.render(progress.tasks[0]).plain)
+
+
+def test_db_refresh_medians_fills_the_intervals_of_older_medians(
+    database_url: str, database: Database, tmp_path: Path
+) -> None:
+    lines = ["company,measured_at,channel,wait_seconds,outcome"]
+    lines += [
+        f"Äldre AB,2025-02-{d:02d}T10:00:00+01:00,phone,{10 * d},answered" for d in range(1, 13)
+    ]
+    file = tmp_path / "waits.csv"
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = shamelist(database_url, "import", "waits", str(file), "--source", "partner")
+    assert done.returncode == 0, done.stderr
+    with database.write() as session:
+        session.execute(text("UPDATE wait_period_medians SET ci_low = NULL, ci_high = NULL"))
+    refreshed = shamelist(database_url, "db", "refresh-medians")
+    assert refreshed.returncode == 0, refreshed.stderr
+    with database.read() as session:
+        bounds = set(session.execute(text("SELECT ci_low, ci_high FROM wait_period_medians")))
+    assert bounds == {(30, 100)}  # 12 waits: l = 3, [x(3), x(10)]

@@ -195,6 +195,10 @@ class WaitPeriodMedian(Base):
     median_floor: Mapped[int] = mapped_column(BigNumber)
     median_half: Mapped[int]
     n: Mapped[int] = mapped_column(BigNumber)
+    # The 95 % interval of the median: the l-th and (n - l + 1)-th waits (contract v2;
+    # app.services.median_intervals). Empty for rows not refreshed since it was added.
+    ci_low: Mapped[int | None] = mapped_column(BigNumber)
+    ci_high: Mapped[int | None] = mapped_column(BigNumber)
 
 
 Index(

@@ -35,6 +35,12 @@ _CENT = Decimal("0.01")
 _SHARE_POSITION = {"abandoned": 1, "slow": 2}
 # (contacts, abandoned, slow)
 Tally = tuple[int, int, int]
+# (the median, how many waits, its interval's low and high ends)
+MedianFigures = tuple[Decimal, int, Decimal | None, Decimal | None]
+
+
+def _decimal(value: int | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
 
 
 class MetricValue(NamedTuple):
@@ -47,6 +53,9 @@ class MetricValue(NamedTuple):
     # interval and signal are computed from (app.services.uncertainty).
     part: int | None = None
     whole: int | None = None
+    # A median's 95 % interval, as stored with it (None where not computed).
+    low: Decimal | None = None
+    high: Decimal | None = None
 
 
 @dataclass
@@ -58,10 +67,8 @@ class Figures:
     counts: dict[tuple[str, str], dict[int, int]] = field(default_factory=dict)
     # (company, year) -> customers
     customers: dict[tuple[int, int], int] = field(default_factory=dict)
-    # (outcome, channel, period) -> company -> (the median, how many)
-    medians: dict[tuple[str, str, str], dict[int, tuple[Decimal, int]]] = field(
-        default_factory=dict
-    )
+    # (outcome, channel, period) -> company -> (the median, how many, its interval)
+    medians: dict[tuple[str, str, str], dict[int, MedianFigures]] = field(default_factory=dict)
     # (channel, period or month) -> company -> (contacts, abandoned, slow)
     tallies: dict[tuple[str, str], dict[int, Tally]] = field(default_factory=dict)
 
@@ -73,7 +80,10 @@ class Figures:
             return self._rates(metric, period)
         if metric.family == MEDIAN:
             medians = self.medians.get((metric.reads, channel, str(period)), {})
-            return {cid: MetricValue(median, n) for cid, (median, n) in medians.items()}
+            return {
+                cid: MetricValue(median, n, None, None, low, high)
+                for cid, (median, n, low, high) in medians.items()
+            }
         return self._shares(metric, period, channel)
 
     def _rates(self, metric: Metric, period: Period) -> dict[int, MetricValue]:
@@ -152,11 +162,11 @@ def load_medians(
     if periods is not None:
         conditions.append(wpm.period.in_(periods))
     columns = [wpm.company_id, wpm.outcome, wpm.channel, wpm.period]
-    query = select(*columns, wpm.median_floor, wpm.median_half, wpm.n).where(*conditions)
-    rows: Any = session.connection().execute(query).fetchall()
-    for cid, outcome, channel, period, floor, half, n in rows:
-        median = stored_median(floor, half)
-        figures.medians.setdefault((outcome, channel, period), {})[cid] = (median, n)
+    figure = [wpm.median_floor, wpm.median_half, wpm.n, wpm.ci_low, wpm.ci_high]
+    rows: Any = session.connection().execute(select(*columns, *figure).where(*conditions))
+    for cid, outcome, channel, period, floor, half, n, low, high in rows.fetchall():
+        found = (stored_median(floor, half), n, _decimal(low), _decimal(high))
+        figures.medians.setdefault((outcome, channel, period), {})[cid] = found
 
 
 def load_tallies(

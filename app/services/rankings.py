@@ -12,7 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.metrics import METRIC_SLUGS, Metric, get_metric
+from app.metrics import MEDIAN, METRIC_SLUGS, Metric, get_metric
 from app.models import Company, Sector
 from app.periods import Period
 from app.schemas import CHANNELS
@@ -194,7 +194,14 @@ def _both_periods(
 def _certainties(
     metric: Metric, values: dict[int, MetricValue], rankable: dict[int, Decimal]
 ) -> dict[int, Certainty]:
-    """How sure each ranked company's figure and place are (rates and shares)."""
+    """How sure each ranked company's figure and place are (rates, shares, medians)."""
+    if metric.family == MEDIAN:
+        known = {
+            cid: (found.low, found.high)
+            for cid in rankable
+            if (found := values[cid]).low is not None and found.high is not None
+        }
+        return certainties(metric, {}, known)
     counted = {
         cid: Counted(found.part, found.whole)
         for cid in rankable

@@ -3,8 +3,8 @@ likely holds, and whether it is worse or better than its size predicts.
 
 The statistics are SciPy's: the exact Poisson (Garwood) interval for a rate, the
 Wilson score interval for a share, Poisson and binomial tails for the signals.
-Medians' intervals come from order statistics of the stored histograms and are not
-computed yet; their columns stay empty. Pure computation: no database.
+A median's interval comes stored with it (``median_intervals``): the places are
+counted from it here. Pure computation: no database.
 """
 
 from __future__ import annotations
@@ -128,9 +128,14 @@ def _signal(at_least: float, at_most: float) -> str:
     return "as_expected"
 
 
-def certainties(metric: Metric, counted: dict[int, Counted]) -> dict[int, Certainty]:
-    """Every ranked company's certainty (``counted``: the ranked companies' parts)."""
-    found = intervals(metric, counted)
+def certainties(
+    metric: Metric,
+    counted: dict[int, Counted],
+    known: dict[int, tuple[Decimal, Decimal]] | None = None,
+) -> dict[int, Certainty]:
+    """Every ranked company's certainty: from ``counted`` (the ranked companies' parts of
+    a rate or a share), or from intervals ``known`` already (a median's, stored)."""
+    found = known if known is not None else intervals(metric, counted)
     if not found:
         return {}
     places = likely_places(found)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMeasurement, WaitPeriodMedian
 from app.periods import Period
+from app.services.median_intervals import RANKS, prepare_ranks
 from app.services.wait_metrics import (
     CompanyIds,
     company_condition,
@@ -128,7 +129,8 @@ def _refresh_group(
         )
     )
     # Computed and written by the database itself: a group holds thousands of companies.
-    parts = median_parts(outcome, Period.parse(period), channel, company_ids).subquery()
+    prepare_ranks(session, Period.parse(period), channel, outcome, company_ids)
+    parts = median_parts(outcome, Period.parse(period), channel, company_ids, RANKS).subquery()
     # The mean of the two middle waits as a whole part and a half: their sum could
     # pass what a 64-bit column keeps, lower + (upper - lower) / 2 cannot.
     spread = parts.c.upper - parts.c.lower
@@ -140,8 +142,11 @@ def _refresh_group(
         parts.c.lower + spread // 2,
         spread % 2,
         parts.c.total,
+        parts.c.ci_low,
+        parts.c.ci_high,
     )
     columns = ["company_id", "period", "channel", "outcome", "median_floor", "median_half", "n"]
+    columns += ["ci_low", "ci_high"]
     session.execute(insert(_TABLE).from_select(columns, rows))
 
 
@@ -159,6 +164,14 @@ def refresh_company_medians(session: Session, company_ids: list[int]) -> None:
         .distinct()
     )
     refresh_period_medians(session, [tuple(cell) for cell in cells])  # type: ignore[misc]
+
+
+def refresh_all_medians(session: Session, chunk: int = 500) -> int:
+    """Compute every company's medians again; how many companies had any."""
+    ids = list(session.scalars(select(WaitHistogram.company_id).distinct()))
+    for start in range(0, len(ids), chunk):
+        refresh_company_medians(session, ids[start : start + chunk])
+    return len(ids)
 
 
 def stored_medians(

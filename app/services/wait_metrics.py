@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, Table, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMonthCount
@@ -39,7 +39,11 @@ def _in_period(period: Period, channel: str, company_ids: CompanyIds) -> list[Co
 
 
 def median_parts(
-    outcome: str, period: Period, channel: str, company_ids: CompanyIds
+    outcome: str,
+    period: Period,
+    channel: str,
+    company_ids: CompanyIds,
+    ranks: Table | None = None,
 ) -> Select[*tuple[Any, ...]]:
     """(company, how many waits with ``outcome``, lower middle wait, upper middle wait).
 
@@ -65,12 +69,25 @@ def median_parts(
         .label("upto"),
         func.sum(summed.c.n).over(partition_by=summed.c.company_id).label("total"),
     ).subquery()
-    return select(
+    parts = select(
         running.c.company_id,
         running.c.total,
         func.min(case((2 * running.c.upto > running.c.total - 1, running.c.wait))).label("lower"),
         func.min(case((2 * running.c.upto > running.c.total, running.c.wait))).label("upper"),
-    ).group_by(running.c.company_id, running.c.total)
+    )
+    if ranks is None:
+        return parts.group_by(running.c.company_id, running.c.total)
+    # With ``ranks`` (n -> l, see median_intervals): also x(l) and x(n - l + 1), the
+    # first waits whose running count reaches l and n - l + 1.
+    low_rank, high_rank = ranks.c.l, running.c.total - ranks.c.l + 1
+    return (
+        parts.add_columns(
+            func.min(case((running.c.upto >= low_rank, running.c.wait))).label("ci_low"),
+            func.min(case((running.c.upto >= high_rank, running.c.wait))).label("ci_high"),
+        )
+        .outerjoin(ranks, ranks.c.n == running.c.total)
+        .group_by(running.c.company_id, running.c.total, ranks.c.l)
+    )
 
 
 def stored_median(floor: int, half: int) -> Decimal:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
+from scipy.stats import binom
 
 from app.metrics import get_metric
 from app.services.uncertainty import Counted, interval, likely_places, signals
@@ -96,3 +97,26 @@ def test_the_page_says_the_likely_places(client: TestClient, auth: dict[str, str
     assert post_csv(client, "customers", csv_body(*customers), auth).status_code == 201
     page = client.get("/rankings", params={"metric": "complaints_per_100k", "period": "2025"})
     assert "troligen plats 1–3" in page.text
+
+
+def test_a_medians_interval_is_the_textbook_order_statistics(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """[x(l), x(n - l + 1)] with l = binom.ppf(0.025, n, 0.5), against the raw waits."""
+    waits = {
+        "Ordning A AB": [7 * k % 97 + 30 for k in range(1, 40)],
+        "Ordning B AB": [11 * k % 89 + 5 for k in range(1, 24)],
+        "Ordning C AB": [300 + k for k in range(12)],
+    }
+    lines = ["company,measured_at,channel,wait_seconds,outcome,external_id"]
+    for name, seconds in waits.items():
+        for i, wait in enumerate(seconds):
+            stamp = f"2025-05-{1 + i % 28:02d}T{8 + i // 28:02d}:00:00+02:00"
+            lines.append(f"{name},{stamp},phone,{wait},answered,{name[8]}{i}")
+    assert post_csv(client, "waits", csv_body(*lines), auth).status_code == 201
+    rows = client.get("/api/v1/rankings", params={"metric": "wait_median", "period": "2025"})
+    found = {row["company"]: (row["value_low"], row["value_high"]) for row in rows.json()["rows"]}
+    for name, seconds in waits.items():
+        ordered, n = sorted(seconds), len(seconds)
+        low = max(1, int(binom.ppf(0.025, n, 0.5)))
+        assert found[name] == (ordered[low - 1], ordered[n - low]), name

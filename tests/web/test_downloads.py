@@ -222,7 +222,8 @@ def test_ranking_csv_of_a_wait_metric_has_sample_sizes(
         [
             *("1", "Alfa Exempel AB", "alfa-exempel", "556016-0680", "telekom"),
             *("wait_median", "2025", "330", "10", ""),
-            *("phone", "", "", "", "", ""),  # a median's interval: not computed yet
+            # 10 waits of 60..600 s: l = binom.ppf(0.025, 10, 0.5) = 2, so [x(2), x(9)].
+            *("phone", "120", "540", "1", "1", ""),
         ],
     ]
     disposition = response.headers["content-disposition"]
