@@ -43,6 +43,10 @@ class Certainty:
     rank_low: int | None = None
     rank_high: int | None = None
     signal: str | None = None
+    # What a rate or share is made of (for the funnel plot): complaints of customers,
+    # or counted contacts of all contacts.
+    part: int | None = None
+    base: int | None = None
 
 
 NONE = Certainty()
@@ -141,6 +145,13 @@ def certainties(
     places = likely_places(found)
     signal = signals(metric, counted)
     return {
-        cid: Certainty(low, high, *places[cid], signal.get(cid))
+        cid: Certainty(
+            low,
+            high,
+            *places[cid],
+            signal.get(cid),
+            counted[cid].part if cid in counted else None,
+            counted[cid].whole if cid in counted else None,
+        )
         for cid, (low, high) in found.items()
     }

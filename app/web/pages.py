@@ -24,6 +24,7 @@ from app.services.sources import sources_with_batches
 from app.web import company, reply_form
 from app.web.citation import ranking_citation
 from app.web.errors import error_page
+from app.web.funnel_chart import ranking_funnel
 from app.web.ranking_view import (
     FRONT_PAGE_SIZE,
     PAGE_SIZE,
@@ -63,8 +64,15 @@ def _ranking_context(
         "csv_url": cite.csv,
         "json_url": cite.json,
         "is_front": size == FRONT_PAGE_SIZE,
+        **_funnel_context(ranking, size),
         "too_few_shown": TOO_FEW_SHOWN,
     }
+
+
+def _funnel_context(ranking: Ranking, size: int) -> dict[str, Any]:
+    """The funnel plot on /rankings of a rate or a share (not on the front page)."""
+    chart, rows = ranking_funnel(ranking) if size != FRONT_PAGE_SIZE else (None, [])
+    return {"funnel": chart, "funnel_rows": rows}
 
 
 def _ranking_page(

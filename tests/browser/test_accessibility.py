@@ -17,6 +17,7 @@ PAGES = [
     "/",
     "/rankings?metric=wait_median",
     "/rankings?metric=abandoned_share&lang=en",
+    "/rankings?metric=complaints_per_100k",
     "/companies/exempeltele",
     "/search?q=bank",
     "/methodology",

@@ -120,3 +120,22 @@ def test_a_medians_interval_is_the_textbook_order_statistics(
         ordered, n = sorted(seconds), len(seconds)
         low = max(1, int(binom.ppf(0.025, n, 0.5)))
         assert found[name] == (ordered[low - 1], ordered[n - low]), name
+
+
+def test_the_rate_ranking_draws_its_funnel_with_a_table(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    lines = ["company,metric,period,value"]
+    lines += [f"Tratt {n} AB,complaints,2025,{5 + 7 * n}" for n in range(6)]
+    assert post_csv(client, "complaints", csv_body(*lines), auth).status_code == 201
+    customers = ["company,year,customers"]
+    customers += [f"Tratt {n} AB,2025,{20_000 * (n + 1)}" for n in range(6)]
+    assert post_csv(client, "customers", csv_body(*customers), auth).status_code == 201
+    page = client.get("/rankings", params={"metric": "complaints_per_100k", "period": "2025"})
+    text = page.text
+    assert 'class="chart funnel-chart"' in text
+    assert text.count('<circle class="data-point"') == 6
+    assert text.count("<polyline") >= 4  # 95 % and 99.8 %, lower and upper
+    assert "Företagen i diagrammet" in text
+    counts = client.get("/rankings", params={"period": "2025"}).text
+    assert "funnel-chart" not in counts
