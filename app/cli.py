@@ -25,9 +25,13 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.csv_files import csv_bytes
 from app.db import Database
 from app.imports import run_import
+from app.periods import Period
 from app.schemas import KINDS
+from app.services import exports
+from app.services.editions import Frozen, add_note, edition_rankings, publish_edition
 from app.services.ingest import ImportRequest, ImportResult
 from app.services.merge import merge_companies
 from app.services.replies import STATUSES as REPLY_STATUSES
@@ -41,10 +45,12 @@ db_cli = typer.Typer(no_args_is_help=True, help="The database.")
 token_cli = typer.Typer(no_args_is_help=True, help="API tokens.")
 company_cli = typer.Typer(no_args_is_help=True, help="Companies.")
 reply_cli = typer.Typer(no_args_is_help=True, help="Companies' replies: moderation.")
+edition_cli = typer.Typer(no_args_is_help=True, help="Editions: rankings frozen to cite.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(token_cli, name="token")
 cli.add_typer(company_cli, name="company")
 cli.add_typer(reply_cli, name="reply")
+cli.add_typer(edition_cli, name="edition")
 
 
 def fail(message: str) -> NoReturn:
@@ -188,6 +194,44 @@ def reply_reject(
     with _write_transaction() as session:
         decide_reply(session, reply_id, "rejected", reason)
     typer.echo(f"reply {reply_id} is rejected")
+
+
+@edition_cli.command("publish")
+def edition_publish(
+    period: Annotated[str, typer.Argument(metavar="PERIOD", help="YYYY, YYYY-Qn or YYYY-MM.")],
+    title: Annotated[str, typer.Option(help="The edition's title.")] = "",
+) -> None:
+    """Freeze every ranking of PERIOD; prints the edition's id alone on the last line."""
+    try:
+        parsed = Period.parse(period)
+    except ValueError as error:
+        fail(str(error))
+    with _write_transaction() as session:
+        files = [
+            Frozen(
+                ranking.metric,
+                ranking.channel if ranking.is_wait_metric else "",
+                csv_bytes(exports.csv_header("rankings"), exports.ranking_rows(ranking)),
+            )
+            for ranking in edition_rankings(session, parsed)
+        ]
+        edition = publish_edition(
+            session, parsed, title or f"{Settings().site_name} {period}", files
+        )
+        edition_id, sha256 = edition.id, edition.sha256
+    typer.echo(f"edition {edition_id}: {len(files)} rankings, SHA-256 {sha256}")
+    typer.echo(str(edition_id))
+
+
+@edition_cli.command("note")
+def edition_note(
+    edition_id: Annotated[int, typer.Argument(metavar="ID")],
+    text: Annotated[str, typer.Argument(metavar="TEXT")],
+) -> None:
+    """Append a dated correction note to an edition (its numbers never change)."""
+    with _write_transaction() as session:
+        add_note(session, edition_id, text)
+    typer.echo(f"note added to edition {edition_id}")
 
 
 class RowRateColumn(ProgressColumn):

@@ -33,13 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import migrate
 from app.config import Settings
+from app.csv_files import csv_bytes
 from app.db import Database
 from app.imports import run_import
 from app.main import create_app
 from app.services.exports import csv_header, wait_rows
 from app.services.ingest import ImportRequest
 from app.services.sources import get_or_create_source
-from app.web.csv_stream import csv_bytes
 
 COMPANIES = [f"Benchbolaget {n} AB" for n in range(1, 41)]
 BATCH_ROWS = 50_000

@@ -2,6 +2,7 @@
 
 from app.models.base import Base
 from app.models.companies import Company, CompanyAlias, CompanyRedirect, SearchTerm, Sector
+from app.models.editions import Edition, EditionFile, EditionNote
 from app.models.figures import (
     ComplaintCount,
     ComplaintCountHistory,
@@ -36,6 +37,9 @@ __all__ = [
     "CustomerCount",
     "CustomerCountHistory",
     "DataVersion",
+    "Edition",
+    "EditionFile",
+    "EditionNote",
     "ImportBatch",
     "RawSnapshot",
     "Reply",

@@ -18,11 +18,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response, Streamin
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.csv_files import CsvDialect, csv_chunks, parse_dialect
 from app.db import Database
 from app.deps import DatabaseDep, RankingDep, ReadSessionDep, SettingsDep
 from app.services import exports
 from app.services.companies import company_by_slug
-from app.web.csv_stream import CsvDialect, csv_chunks, parse_dialect
 
 router = APIRouter()
 

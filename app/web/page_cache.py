@@ -40,6 +40,12 @@ _IMMUTABLE_PREFIXES = ("/api/v1/snapshots/",)
 _MAX_BODY = 4 * 1024 * 1024
 
 
+def _is_immutable(path: str) -> bool:
+    """Snapshots and an edition's files never change once they exist."""
+    edition_file = path.startswith("/editions/") and path.endswith("/rankings.csv")
+    return edition_file or path.startswith(_IMMUTABLE_PREFIXES)
+
+
 def _is_streamed(path: str) -> bool:
     return path.startswith("/downloads/") or (
         path.startswith("/companies/") and path.endswith(".csv")
@@ -115,7 +121,7 @@ def _matches(scope: Scope, etag: str) -> bool:
 
 
 def _with_cache_headers(headers: list[tuple[bytes, bytes]], etag: str, path: str) -> list[Any]:
-    control = IMMUTABLE if path.startswith(_IMMUTABLE_PREFIXES) else CACHE_CONTROL
+    control = IMMUTABLE if _is_immutable(path) else CACHE_CONTROL
     skip = {b"etag", b"cache-control", b"vary", b"content-length"}
     kept = [(k, v) for k, v in headers if k.lower() not in skip]
     return [

@@ -26,6 +26,7 @@ PAGES = [
     "/om",
     "/imports/1",
     "/companies/exempeltele/reply",
+    "/editions",
 ]
 SERIOUS = ("serious", "critical")
 VIEWPORTS = {"phone": {"width": 360, "height": 800}, "desktop": {"width": 1280, "height": 900}}

@@ -31,6 +31,7 @@ PAGES = [
     "/om",
     "/imports/1",
     "/companies/exempeltele/reply",
+    "/editions",
 ]
 
 # The cells and boxes that hold a figure, where they are shown at all.

@@ -16,10 +16,7 @@ from decimal import Decimal
 import pytest
 from fastapi.testclient import TestClient
 
-from app.db import Database
-from app.services.exports import CSV_COLUMNS
-from app.services.merge import merge_companies
-from app.web.csv_stream import (
+from app.csv_files import (
     EXCEL,
     EXCEL_SV,
     csv_bytes,
@@ -28,6 +25,9 @@ from app.web.csv_stream import (
     format_cell,
     parse_dialect,
 )
+from app.db import Database
+from app.services.exports import CSV_COLUMNS
+from app.services.merge import merge_companies
 from tests.helpers import csv_body, post_csv
 
 BOM = b"\xef\xbb\xbf"
