@@ -28,7 +28,14 @@ CHUNK_BYTES = 1 * MB
 # Entries smaller than this cannot be a bomb, whatever their ratio.
 RATIO_FLOOR_BYTES = 64 * 1024
 # XML that declares a document type can define entities that expand without end.
-FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")
+# In every encoding an XML file may declare (a UTF-16 sheet hides b"<!ENTITY" between
+# zero bytes): the markers of a DOCTYPE or an entity declaration.
+_XML_ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+FORBIDDEN_XML = tuple(
+    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in _XML_ENCODINGS
+)
+# Bytes of one chunk kept to find a marker cut between two chunks (the longest marker).
+_OVERLAP = max(len(marker) for marker in FORBIDDEN_XML)
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,7 @@ def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) ->
                 marker in window for marker in FORBIDDEN_XML
             ):
                 raise UnsafeFile(f"entry {info.filename!r} declares a DOCTYPE or an entity")
-            tail = chunk[-16:]
+            tail = chunk[-_OVERLAP:]
     return size
 
 

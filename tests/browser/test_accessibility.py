@@ -9,25 +9,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
+from tests.browser.pages import PAGES
 from tests.browser.served import Site
 
 pytestmark = pytest.mark.browser
 
-PAGES = [
-    "/",
-    "/rankings?metric=wait_median",
-    "/rankings?metric=abandoned_share&lang=en",
-    "/rankings?metric=complaints_per_100k",
-    "/companies/exempeltele",
-    "/search?q=bank",
-    "/methodology",
-    "/sources",
-    "/data",
-    "/om",
-    "/imports/1",
-    "/companies/exempeltele/reply",
-    "/editions",
-]
 SERIOUS = ("serious", "critical")
 VIEWPORTS = {"phone": {"width": 360, "height": 800}, "desktop": {"width": 1280, "height": 900}}
 
@@ -44,9 +30,13 @@ def axe() -> Axe:
     return Axe()
 
 
+@pytest.mark.parametrize("language", ["sv", "en"])
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_accessibility_violation(site: Site, viewer: Page, axe: Axe, path: str) -> None:
-    response = viewer.goto(f"{site.url}{path}", wait_until="load")
+def test_no_serious_accessibility_violation(
+    site: Site, viewer: Page, axe: Axe, path: str, language: str
+) -> None:
+    separator = "&" if "?" in path else "?"
+    response = viewer.goto(f"{site.url}{path}{separator}lang={language}", wait_until="load")
     assert response is not None
     assert response.status == 200
     results = axe.run(viewer)

@@ -12,28 +12,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from app.metrics import METRIC_SLUGS
+from tests.browser.pages import PAGES
 from tests.browser.served import Site
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (360, 390)
-# A company of the demo data with every kind of figure.
-COMPANY = "/companies/exempeltele"
-PAGES = [
-    *(f"/rankings?metric={metric}" for metric in METRIC_SLUGS),
-    "/",
-    COMPANY,
-    "/search?q=bank",
-    "/methodology",
-    "/sources",
-    "/data",
-    "/om",
-    "/imports/1",
-    "/companies/exempeltele/reply",
-    "/editions",
-]
-
 # The cells and boxes that hold a figure, where they are shown at all.
 FIGURES_OFF_SCREEN = """
 (width) => Array.from(document.querySelectorAll(

@@ -112,6 +112,29 @@ def test_refuses_xml_with_a_doctype() -> None:
         iter_sheet_rows(evil)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_refuses_an_entity_in_a_sheet_of_any_encoding(encoding: str) -> None:
+    """A sheet written in UTF-16 that declares an entity (the marker hides between zero
+    bytes) is refused before any XML parser sees it."""
+    data = _workbook([["a"]])
+    source = zipfile.ZipFile(io.BytesIO(data))
+    entries = {info.filename: source.read(info) for info in source.infolist()}
+    sheet = entries["xl/worksheets/sheet1.xml"].decode("utf-8")
+    sheet = sheet.replace("UTF-8", encoding.upper()).replace(
+        "<worksheet", '<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1
+    )
+    entries["xl/worksheets/sheet1.xml"] = sheet.encode(encoding)
+    with pytest.raises(UnsafeFile, match="DOCTYPE"):
+        iter_sheet_rows(_zip(entries))
+
+
+def test_openpyxl_parses_through_defusedxml() -> None:
+    """Defence in depth: the XML parser behind openpyxl refuses entities by itself."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+
+
 def test_refuses_a_sheet_with_more_rows_than_allowed() -> None:
     data = _workbook([[n] for n in range(30)])
     with pytest.raises(UnsafeFile, match="declares 30 rows"):
