@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -55,3 +56,34 @@ def _citation(request: Request, paths: tuple[str, str, str], query: str) -> Cita
     base = public_base(request, get_settings(request))
     as_of = facts_for(request).data_as_of
     return Citation(permalink=base + page, csv=csv, excel_sv=excel_sv, json=json, as_of=as_of)
+
+
+def dataset_ld(request: Request, cite: Citation, title: str, period: str | None) -> dict[str, Any]:
+    """schema.org ``Dataset`` JSON-LD for a ranking page: what it is, its licence, how
+    far its data runs, and a ``DataDownload`` per file."""
+    settings = get_settings(request)
+    base = public_base(request, settings)
+    downloads = [
+        (cite.csv, "text/csv"),
+        (cite.excel_sv, "text/csv"),
+        (cite.json, "application/json"),
+    ]
+    dataset: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"{settings.site_name}: {title}",
+        "description": title,
+        "url": cite.permalink,
+        "license": settings.data_licence_url,
+        "creator": {"@type": "Organization", "name": settings.publisher, "url": base + "/om"},
+        "isAccessibleForFree": True,
+        "distribution": [
+            {"@type": "DataDownload", "contentUrl": base + path, "encodingFormat": kind}
+            for path, kind in downloads
+        ],
+    }
+    if period:
+        dataset["temporalCoverage"] = period
+    if cite.as_of:
+        dataset["dateModified"] = cite.as_of.isoformat()
+    return dataset

@@ -50,7 +50,10 @@ def _csv_response(
         media_type=MEDIA_TYPE,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
-            "Link": _header_value(f'<{settings.data_licence_url}>; rel="license"'),
+            "Link": _header_value(
+                f'<{settings.data_licence_url}>; rel="license", '
+                '</datapackage.json>; rel="describedby"; type="application/json"'
+            ),
             "X-Shamelist-Citation": _header_value(citation),
         },
     )

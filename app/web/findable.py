@@ -5,11 +5,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from app.deps import ReadSessionDep, get_settings
 from app.metrics import METRIC_SLUGS
 from app.services.companies import company_slugs
+from app.services.data_package import data_package
 from app.web.addresses import public_base
 
 router = APIRouter(include_in_schema=False)
@@ -23,6 +24,17 @@ def robots(request: Request) -> str:
     """Everything may be read but the reply forms; the sitemap lists the pages."""
     base = public_base(request, get_settings(request))
     return f"User-agent: *\nDisallow: /companies/*/reply\nSitemap: {base}/sitemap.xml\n"
+
+
+@router.get("/datapackage.json")
+def datapackage(request: Request) -> JSONResponse:
+    """The downloads described as a Frictionless Data Package, a type per column."""
+    settings = get_settings(request)
+    base = public_base(request, settings)
+    package = data_package(
+        base, settings.site_name, settings.data_licence, settings.data_licence_url
+    )
+    return JSONResponse(package)
 
 
 @router.get("/sitemap.xml")

@@ -16,13 +16,14 @@ from app.deps import (
     RankingParamsDep,
     ReadSessionDep,
 )
+from app.display import period_name
 from app.services.batches import batch_facts
 from app.services.rankings import Ranking
 from app.services.search import search_companies
 from app.services.sectors import sector_slugs
 from app.services.sources import sources_with_batches
 from app.web import company, reply_form
-from app.web.citation import ranking_citation
+from app.web.citation import Citation, dataset_ld, ranking_citation
 from app.web.errors import error_page
 from app.web.funnel_chart import ranking_funnel
 from app.web.ranking_view import (
@@ -35,7 +36,7 @@ from app.web.ranking_view import (
     ranking_page,
 )
 from app.web.site_facts import facts_for
-from app.web.templating import get_templates
+from app.web.templating import PageContext, get_templates
 
 router = APIRouter(include_in_schema=False)
 router.include_router(company.router)
@@ -55,6 +56,7 @@ def _ranking_context(
     cite = ranking_citation(request, ranking)
     return {
         "cite": cite,
+        "dataset": _dataset(request, ranking, cite),
         "ranking": ranking,
         "view": ranking_page(session, ranking, page, size),
         "movers": biggest_movers(ranking),
@@ -67,6 +69,16 @@ def _ranking_context(
         **_funnel_context(ranking, size),
         "too_few_shown": TOO_FEW_SHOWN,
     }
+
+
+def _dataset(request: Request, ranking: Ranking, cite: Citation) -> dict[str, Any] | None:
+    """The ranking as a schema.org Dataset, for search engines' dataset search."""
+    if ranking.period is None:
+        return None
+    language = PageContext(request).language
+    name = ranking.definition.text(language)["name"]
+    title = f"{name}, {period_name(ranking.period, language)}"
+    return dataset_ld(request, cite, title, str(ranking.period))
 
 
 def _funnel_context(ranking: Ranking, size: int) -> dict[str, Any]:

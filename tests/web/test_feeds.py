@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 
 from fastapi.testclient import TestClient
@@ -133,3 +134,29 @@ def test_other_sites_may_read_the_data(client: TestClient, auth: dict[str, str])
         for _ in range(2):  # also when the answer comes from the page cache
             answer = client.get(path, headers={"Origin": "https://tidning.example"})
             assert answer.headers["access-control-allow-origin"] == "*", path
+
+
+def test_the_data_is_described_for_machines(client: TestClient, auth: dict[str, str]) -> None:
+    _load(client, auth)
+    package = client.get("/datapackage.json").json()
+    rankings = next(r for r in package["resources"] if r["name"] == "rankings")
+    fields = {f["name"]: f["type"] for f in rankings["schema"]["fields"]}
+    assert fields["rank"] == "integer"
+    assert fields["value"] == "number"
+    assert fields["signal"] == "string"
+    assert list(fields)[:10] == [
+        "rank", "company", "slug", "org_number", "sector",
+        "metric", "period", "value", "sample_size", "previous_rank",
+    ]  # fmt: skip
+    link = client.get("/rankings.csv").headers["link"]
+    assert '</datapackage.json>; rel="describedby"' in link
+    page = client.get("/rankings?period=2025").text
+    start = page.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    dataset = json.loads(page[start : page.index("</script>", start)])
+    assert dataset["@type"] == "Dataset"
+    assert dataset["temporalCoverage"] == "2025"
+    kinds = [d["encodingFormat"] for d in dataset["distribution"]]
+    assert kinds == ["text/csv", "text/csv", "application/json"]
+    assert dataset["distribution"][0]["contentUrl"].startswith("http://testserver/rankings.csv?")
