@@ -195,3 +195,15 @@ def test_the_about_page_says_who_publishes_and_how_to_correct(client: TestClient
     assert moved.status_code == 301
     assert moved.headers["location"] == "/om?lang=en"
     assert 'href="/om"' in client.get("/").text
+
+
+def test_the_methodology_explains_intervals_and_the_funnel_in_both_languages(
+    client: TestClient,
+) -> None:
+    swedish = client.get("/methodology").text
+    assert "Hur säker en placering är" in swedish
+    assert "troligen plats 4–9" in swedish
+    assert "Trattdiagrammet" in swedish
+    english = client.get("/methodology?lang=en").text
+    assert "How sure a place is" in english
+    assert "funnel plot" in english
