@@ -113,10 +113,20 @@ def serve(
     """Serve the site with uvicorn."""
     import uvicorn
 
+    from app.logs import LOG_CONFIG
+
     # Rendering is CPU-bound Python: one process per core uses the machine; more only
     # add memory (each keeps its own page cache).
     count = workers or os.cpu_count() or 1
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=count)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=count,
+        log_config=LOG_CONFIG,
+        access_log=False,
+    )
 
 
 @cli.command()

@@ -30,6 +30,7 @@ from app.web.errors import error_page, wants_html
 from app.web.overload import ConcurrencyLimitMiddleware
 from app.web.page_cache import PageCacheMiddleware
 from app.web.request_guards import HeadAsGetMiddleware, RejectNulMiddleware
+from app.web.request_log import RequestLogMiddleware
 from app.web.security import SECURITY_HEADERS, SecurityHeadersMiddleware
 from app.web.site_facts import SiteFactsMemo
 from app.web.templating import STATIC_DIR, Templates
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost, so that answers from the page cache carry it too: the data is public,
     # and other sites' scripts may read it (GET only; no credentials).
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"])
+    # Outermost: every answer, even a 503 or one from the cache, has its request id.
+    app.add_middleware(RequestLogMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(imports.router)
     app.include_router(imports.snapshots_router)
