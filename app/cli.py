@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import entry_points
@@ -118,6 +120,12 @@ def serve(
     # Rendering is CPU-bound Python: one process per core uses the machine; more only
     # add memory (each keeps its own page cache).
     count = workers or os.cpu_count() or 1
+    # Each worker counts its own requests into files of this folder; /metrics adds them
+    # up (prometheus-client's multiprocess mode). Emptied at start: old counts go.
+    metrics_dir = Path(tempfile.gettempdir()) / f"shamelist-metrics-{port}"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
     uvicorn.run(
         "app.main:create_app",
         factory=True,

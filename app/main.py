@@ -24,7 +24,7 @@ from app.config import Settings
 from app.db import Database, PoolSettings
 from app.deps import RankingMemo
 from app.services.errors import BadQueryError
-from app.web import downloads, editions, feeds, findable, pages
+from app.web import downloads, editions, feeds, findable, metrics, pages
 from app.web.data_version_reader import DataVersionReader
 from app.web.errors import error_page, wants_html
 from app.web.overload import ConcurrencyLimitMiddleware
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(read.router)
     app.include_router(replies.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(downloads.router)
     app.include_router(editions.router)
     app.include_router(feeds.router)

@@ -96,3 +96,24 @@ class SiteFacts:
 def site_facts(session: Session) -> SiteFacts:
     latest = select(func.max(ImportBatch.finished_at)).where(ImportBatch.status.in_(PUBLISHED))
     return SiteFacts(demo_data_loaded(session), session.scalar(latest))
+
+
+def rows_imported_by_kind(session: Session) -> dict[str, int]:
+    """Rows of published batches, by kind (for /metrics: the same on every app server)."""
+    query = select(ImportBatch.kind, func.sum(ImportBatch.rows)).where(
+        ImportBatch.status.in_(PUBLISHED)
+    )
+    grouped = session.execute(query.group_by(ImportBatch.kind))
+    return {kind: int(rows or 0) for kind, rows in grouped}
+
+
+def last_batches(session: Session) -> list[tuple[str, str, datetime]]:
+    """(source, status, when) of each source's latest batch per status."""
+    when = func.max(func.coalesce(ImportBatch.finished_at, ImportBatch.started_at))
+    query = (
+        select(Source.slug, ImportBatch.status, when)
+        .join(Source, Source.id == ImportBatch.source_id)
+        .where(ImportBatch.status.not_in(_UNSHOWN))
+        .group_by(Source.slug, ImportBatch.status)
+    )
+    return [(slug, status, moment) for slug, status, moment in session.execute(query)]

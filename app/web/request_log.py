@@ -14,6 +14,8 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.web.metrics import CACHED_ROUTE, record
+
 logger = logging.getLogger("shamelist.access")
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -52,11 +54,14 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            seconds = time.perf_counter() - started
             fields = {
                 "request_id": request_id,
                 "method": scope.get("method"),
                 "path": scope.get("path"),
                 "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "duration_ms": round(seconds * 1000, 1),
             }
             logger.info("request", extra={"fields": fields})
+            route = getattr(scope.get("route"), "path", None) or CACHED_ROUTE
+            record(str(scope.get("method")), route, status, seconds)
