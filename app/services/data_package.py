@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services.exports import CSV_COLUMNS
+from app.services.data_dictionary import CSV_COLUMNS
 
 # The type of each column, by its name (a name means the same in every file).
 _INTEGERS = {

@@ -32,6 +32,8 @@ from tests.helpers import csv_body, post_csv
 
 BOM = b"\xef\xbb\xbf"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+# Every CSV names its licence and the data package that describes its columns.
+LINK = f'<{LICENCE_URL}>; rel="license", </datapackage.json>; rel="describedby"; type="application/json"'
 
 COMPANIES = csv_body(
     "name,org_number,sector,website,aliases",
@@ -261,7 +263,7 @@ def test_download_headers_name_type_file_and_licence(client: TestClient) -> None
     assert response.headers["content-disposition"] == (
         'attachment; filename="rankings-complaints-2025.csv"'
     )
-    assert response.headers["link"] == f'<{LICENCE_URL}>; rel="license"'
+    assert response.headers["link"] == LINK
     citation = response.headers["x-shamelist-citation"]
     assert "CC BY 4.0" in citation
     assert "/rankings.csv?period=2025" in citation
@@ -403,7 +405,7 @@ def test_every_download_is_utf8_with_bom_crlf_and_its_header(
         assert response.status_code == 200, url
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
         assert response.headers["content-disposition"].startswith('attachment; filename="')
-        assert response.headers["link"] == f'<{LICENCE_URL}>; rel="license"'
+        assert response.headers["link"] == LINK
         body = response.content
         assert body.startswith(BOM + ",".join(header_of(name)).encode() + b"\r\n"), url
         assert body.endswith(b"\r\n")
