@@ -22,7 +22,6 @@ from app.periods import Period
 NBSP = "\u00a0"
 _LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 _ONE_DECIMAL = Decimal("0.1")
-_TWO_DECIMALS = Decimal("0.01")
 # A share's percent pattern: Swedish writes "36,3 %" (with a no-break space), English "36.3%".
 _PERCENT = {"sv": f"#,##0.0{NBSP}%", "en": "#,##0.0%"}
 # Times are shown as a Swedish reader lives them (a wait belongs to its Swedish period).
@@ -70,7 +69,7 @@ def metric_value(metric: Metric, value: Decimal, language: str) -> str:
     if metric.family == COUNT:
         return number(value, language)
     if metric.family == RATE:
-        return number(value, language, 2)
+        return number(value, language, metric.decimals)
     if metric.family == MEDIAN:
         return duration(value, language)
     return percent(value, language)

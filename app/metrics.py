@@ -52,6 +52,12 @@ class Metric:
         return MIN_SAMPLE if self.is_wait else 0
 
     @cached_property
+    def step(self) -> Decimal:
+        """The smallest step of a published value (0.01 for 2 decimals): values and
+        their intervals are rounded half-up to it."""
+        return Decimal(1).scaleb(-self.decimals)
+
+    @cached_property
     def ranks_zero(self) -> bool:
         """Whether a value of 0 is ranked. A shame list names no one for nothing: a count
         or a rate of 0 is not ranked (contract v2); a wait figure of 0 still ranks."""

@@ -31,7 +31,6 @@ from app.services.wait_metrics import (
     stored_median,
 )
 
-_CENT = Decimal("0.01")
 _SHARE_POSITION = {"abandoned": 1, "slow": 2}
 # (contacts, abandoned, slow)
 Tally = tuple[int, int, int]
@@ -92,7 +91,7 @@ class Figures:
             customers = self.customers.get((cid, period.year))
             if customers:
                 rate = Decimal(count) * 100_000 / Decimal(customers)
-                rounded = rate.quantize(_CENT, ROUND_HALF_UP)
+                rounded = rate.quantize(metric.step, ROUND_HALF_UP)
                 rates[cid] = MetricValue(rounded, None, count, customers)
         return rates
 

@@ -19,12 +19,9 @@ from scipy.stats import binom, chi2, poisson
 from app.metrics import RATE, SHARE, Metric
 
 Z = 1.959964  # the contract's z for a 95 % Wilson interval
-_CENT = Decimal("0.01")
-_SHARE = Decimal("0.0001")
 # Tail probabilities that make a signal (contract v2).
 MUCH = 0.001
 SOME = 0.025
-SIGNALS = ("much_worse", "worse", "as_expected", "better", "much_better")
 
 
 @dataclass(frozen=True)
@@ -62,24 +59,30 @@ def intervals(metric: Metric, counted: dict[int, Counted]) -> dict[int, tuple[De
     thousands); rounded as the value is, half-up. Empty for metrics without one."""
     if metric.family not in (RATE, SHARE) or not counted:
         return {}
-    ids = list(counted)
-    k = np.array([counted[cid].part for cid in ids], dtype=float)
-    whole = np.array([counted[cid].whole for cid in ids], dtype=float)
+    ids, k, whole = _arrays(counted)
     if metric.family == RATE:
         low = np.where(k > 0, chi2.ppf(0.025, 2 * k) / 2, 0.0)
         high = chi2.ppf(0.975, 2 * k + 2) / 2
         scales = [Decimal(100_000) / Decimal(counted[cid].whole) for cid in ids]
-        step = _CENT
     else:
         p, z2 = k / whole, Z * Z
         centre = (p + z2 / (2 * whole)) / (1 + z2 / whole)
         spread = Z * np.sqrt(p * (1 - p) / whole + z2 / (4 * whole * whole)) / (1 + z2 / whole)
         low, high = np.maximum(centre - spread, 0.0), np.minimum(centre + spread, 1.0)
-        scales, step = [Decimal(1)] * len(ids), _SHARE
+        scales = [Decimal(1)] * len(ids)
+    step = metric.step  # rounded as the value is published
     return {
         cid: (_rounded(lo, scale, step), _rounded(hi, scale, step))
         for cid, lo, hi, scale in zip(ids, low.tolist(), high.tolist(), scales, strict=True)
     }
+
+
+def _arrays(counted: dict[int, Counted]) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """The companies in order, and their parts and wholes as arrays for SciPy."""
+    ids = list(counted)
+    k = np.array([counted[cid].part for cid in ids], dtype=float)
+    whole = np.array([counted[cid].whole for cid in ids], dtype=float)
+    return ids, k, whole
 
 
 def _rounded(value: float, scale: Decimal, step: Decimal) -> Decimal:
@@ -105,9 +108,7 @@ def signals(metric: Metric, counted: dict[int, Counted]) -> dict[int, str]:
     Poisson tails for a rate, binomial tails for a share (contract v2)."""
     if metric.family not in (RATE, SHARE) or not counted:
         return {}
-    ids = list(counted)
-    k = np.array([counted[cid].part for cid in ids], dtype=float)
-    whole = np.array([counted[cid].whole for cid in ids], dtype=float)
+    ids, k, whole = _arrays(counted)
     p0 = k.sum() / whole.sum()
     if metric.family == RATE:
         expected = p0 * whole
