@@ -12,14 +12,12 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, ImportBatch, Source, WaitMeasurement
-from app.services.ingest.snapshots import PUBLISHED, SnapshotInfo, batch_snapshots
+from app.services.ingest.snapshots import PUBLISHED, UNSHOWN, SnapshotInfo, batch_snapshots
 from app.services.sources import demo_data_loaded
 
 # Source addresses listed on a batch's page; a batch of a million measurements from
 # one page has one, and a page listing thousands would help nobody.
 MAX_SOURCE_URLS = 50
-# Batches a reader may look at: not one still being written, and not a dry run.
-_UNSHOWN = ("running", "dry_run")
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,7 @@ def batch_facts(session: Session, batch_id: int) -> BatchFacts | None:
     found = session.execute(
         select(ImportBatch, Source)
         .join(Source, Source.id == ImportBatch.source_id)
-        .where(ImportBatch.id == batch_id, ImportBatch.status.not_in(_UNSHOWN))
+        .where(ImportBatch.id == batch_id, ImportBatch.status.not_in(UNSHOWN))
     ).first()
     if found is None:
         return None
@@ -113,7 +111,7 @@ def last_batches(session: Session) -> list[tuple[str, str, datetime]]:
     query = (
         select(Source.slug, ImportBatch.status, when)
         .join(Source, Source.id == ImportBatch.source_id)
-        .where(ImportBatch.status.not_in(_UNSHOWN))
+        .where(ImportBatch.status.not_in(UNSHOWN))
         .group_by(Source.slug, ImportBatch.status)
     )
     return [(slug, status, moment) for slug, status, moment in session.execute(query)]

@@ -3,7 +3,6 @@ frozen CSVs, its JSON and the Atom feed of editions."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,7 +23,7 @@ from app.services.editions import (
 )
 from app.web.addresses import public_base
 from app.web.errors import error_page
-from app.web.feeds import ATOM, ATOM_TYPE
+from app.web.feeds import atom_entry, atom_feed, atom_response
 from app.web.templating import get_templates
 
 router = APIRouter(include_in_schema=False)
@@ -41,24 +40,19 @@ def editions_page(request: Request, session: ReadSessionDep) -> HTMLResponse:
 def editions_feed(request: Request, session: ReadSessionDep) -> Response:
     base = public_base(request, get_settings(request))
     found = editions(session)
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base}/editions"
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = get_settings(request).site_name
+    site = get_settings(request).site_name
     updated = found[0].published_at if found else utcnow()
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = updated.isoformat()
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{base}/editions.atom", rel="self")
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = get_settings(request).site_name
+    feed = atom_feed(f"{base}/editions", site, updated, site)
     for edition in found:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"{base}/editions/{edition.id}"
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = edition.title
-        ET.SubElement(entry, f"{{{ATOM}}}link", href=f"{base}/editions/{edition.id}")
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = edition.published_at.isoformat()
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = f"{edition.period}: {edition.sha256}"
-    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return Response(body, media_type=ATOM_TYPE)
+        atom_entry(
+            feed,
+            entry_id=f"{base}/editions/{edition.id}",
+            title=edition.title,
+            link=f"{base}/editions/{edition.id}",
+            updated=edition.published_at,
+            summary=f"{edition.period}: {edition.sha256}",
+        )
+    return atom_response(feed)
 
 
 def _edition(session: ReadSessionDep, edition_id: str) -> Edition | None:

@@ -41,12 +41,12 @@ def company_feed(request: Request, slug: str, session: ReadSessionDep) -> Respon
     language = PageContext(request).language
     base = public_base(request, request.app.state.settings)
     updated = facts_for(request).data_as_of or utcnow()
-    feed = _feed_head(company, base, updated, language)
+    feed = atom_feed(f"{base}/companies/{company.slug}", company.name, updated, base, language)
     for change in _rank_changes(yearly_ranks(session, company.id)):
         _rank_entry(feed, company, base, change, updated, language)
     for reply in company_replies(session, company.id):
         when = reply.decided_at or reply.created_at
-        _entry(
+        atom_entry(
             feed,
             entry_id=f"{base}/companies/{company.slug}#reply-{reply.id}",
             title=f"{get_metric(reply.metric).text(language)['name']}, "
@@ -55,22 +55,29 @@ def company_feed(request: Request, slug: str, session: ReadSessionDep) -> Respon
             updated=when,
             summary=reply.text,
         )
-    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return Response(body, media_type=ATOM_TYPE)
+    return atom_response(feed)
 
 
-def _feed_head(company: Company, base: str, updated: datetime, language: str) -> ET.Element:
+def atom_feed(
+    feed_id: str, title: str, updated: datetime, author: str, language: str | None = None
+) -> ET.Element:
+    """An Atom feed's head: its id (the page it follows), title, time, links, author."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base}/companies/{company.slug}"
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = company.name
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_id
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = updated.isoformat()
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{base}/companies/{company.slug}.atom", rel="self")
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{base}/companies/{company.slug}")
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = base
-    feed.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{feed_id}.atom", rel="self")
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=feed_id)
+    ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = author
+    if language:
+        feed.set("{http://www.w3.org/XML/1998/namespace}lang", language)
     return feed
+
+
+def atom_response(feed: ET.Element) -> Response:
+    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return Response(body, media_type=ATOM_TYPE)
 
 
 def _rank_changes(ranks: list[YearRank]) -> list[tuple[YearRank, YearRank | None]]:
@@ -100,7 +107,7 @@ def _rank_entry(
     was = ""
     if before is not None and before.rank is not None:
         was = f" ({'var' if language == 'sv' else 'was'} {before.rank})"
-    _entry(
+    atom_entry(
         feed,
         entry_id=f"{base}/companies/{company.slug}#rank-{rank.metric}-{rank.period}",
         title=f"{name}, {period}: {place}{was}",
@@ -110,7 +117,7 @@ def _rank_entry(
     )
 
 
-def _entry(
+def atom_entry(
     feed: ET.Element, *, entry_id: str, title: str, link: str, updated: datetime, summary: str
 ) -> None:
     entry = ET.SubElement(feed, f"{{{ATOM}}}entry")

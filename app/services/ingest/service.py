@@ -35,7 +35,7 @@ from app.services.ingest.bulk import analyse_if_grown
 from app.services.ingest.companies import CompanyHandler
 from app.services.ingest.context import BatchContext, RowError
 from app.services.ingest.reader import CellRow, HeaderError, UnreadableBody, read_csv, read_json
-from app.services.ingest.snapshots import batch_snapshots, link_snapshots
+from app.services.ingest.snapshots import UNSHOWN, batch_snapshots, link_snapshots
 from app.services.ingest.values import COMPLAINTS, CUSTOMERS, ValueHandler
 from app.services.ingest.waits import WaitHandler
 
@@ -274,7 +274,7 @@ def batch_report(batch: ImportBatch, ctx: BatchContext) -> dict[str, Any]:
 
 def get_batch_report(session: Session, batch_id: int) -> dict[str, Any] | None:
     batch = session.get(ImportBatch, batch_id)
-    if batch is None or batch.status in ("running", "dry_run"):
+    if batch is None or batch.status in UNSHOWN:
         return None
     report: dict[str, Any] = json.loads(batch.report)
     return report

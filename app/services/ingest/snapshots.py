@@ -30,6 +30,8 @@ from app.models.base import utcnow
 UNPUBLISHED = ("quarantined", "held")
 # Batches whose figures the site shows: committed, or approved after being held.
 PUBLISHED = ("committed", "approved")
+# Batches nobody is shown, not even their report: one still being written, a dry run.
+UNSHOWN = ("running", "dry_run")
 
 
 @dataclass(frozen=True)
