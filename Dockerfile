@@ -3,13 +3,18 @@ FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /srv/shamelist
 RUN python -m venv /opt/venv
+# The runtime lock first (every pin with its hashes, the build backend included), so
+# that this layer is rebuilt only when the lock changes.
+COPY .ci/requirements.lock ./.ci/requirements.lock
+RUN /opt/venv/bin/pip install --require-hashes -r .ci/requirements.lock
 COPY pyproject.toml README.md alembic.ini ./
 COPY app ./app
 COPY scrapers ./scrapers
 COPY migrations ./migrations
 COPY templates ./templates
-# Editable, so that the migrations and templates beside the code are found at run time.
-RUN /opt/venv/bin/pip install -e .
+# Editable, so that the migrations and templates beside the code are found at run time;
+# --no-index: everything it needs is already installed from the lock.
+RUN /opt/venv/bin/pip install --no-index --no-build-isolation -e .
 
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 \
