@@ -5,13 +5,17 @@ public-records request (begäran om allmän handling), as an XLSX workbook or a 
 file. So this source is read with ``--file``; there is nothing to fetch.
 
 One row per company, period and topic (``Ämne``/``Område``) comes in; the topics
-of one company and period are summed into one ``complaints`` row.
+of one company and period are summed into one ``complaints`` row. What is refused
+(the run is quarantined, nothing published): the same company, period and topic
+twice (without a topic column, the same company and period twice), a subtotal in
+the topic column, a total row with an org number, counts stated in thousands or as
+shares, and more than ``MAX_ROWS`` rows (counted while the file is read, so a large
+file is never held as rows in memory). A total row without an org number
+("Totalt", "Summa", ...) is a footer and is skipped.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from app.names import normalize_company_name
 from scrapers.base import (
     Document,
     DriftError,
@@ -30,7 +35,8 @@ from scrapers.base import (
     expect_row_count,
     public_url,
 )
-from scrapers.safe_xlsx import XlsxLimits, iter_sheet_rows
+from scrapers.safe_xlsx import XlsxLimits
+from scrapers.sources._tabular import table_rows
 
 # --- The shape we expect: header spellings (compared case-folded, spaces collapsed) and limits.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -41,9 +47,17 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "topic": ("ämne", "område", "ämnesområde", "kategori"),
 }
 REQUIRED_FIELDS = ("company", "period", "count")
-# Words in a header that say the figure is no longer a plain count.
-OTHER_UNIT_WORDS = ("andel", "procent", "%", "tusental", "per 100", "per capita")
-TOTAL_LABELS = ("totalt", "total", "summa")  # footer rows that are not a company
+# Words in a title or header that say the figure is no longer a plain count.
+OTHER_UNIT = re.compile(
+    r"tusental|\btusen\b|\b1\s?000-?tal|\bi\s?1\s?000\b|\bmiljon(?:er)?\b|\bandel|procent"
+    r"|%|promille|\bper\s?100\b|per capita",
+    re.IGNORECASE,
+)
+# Labels of total rows, once punctuation and a trailing period ("Totalt 2025:") are gone.
+TOTAL_LABELS = frozenset(
+    {"totalt", "total", "summa", "summa totalt", "totalsumma", "delsumma", "samtliga"}
+    | {"samtliga företag", "alla företag", "totalt antal", "totalt antal anmälningar"}
+)
 HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header
 CSV_DELIMITERS = (";", ",", "\t")
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -52,8 +66,6 @@ MAX_COMPLAINTS_PER_ROW = 50_000  # one company, one period: more is not plausibl
 MIN_YEAR = 2000
 ROW_BOUNDS = (0.5, 3.0)  # allowed ratio to the last good run's row count
 XLSX_LIMITS = XlsxLimits(max_rows=MAX_ROWS, max_columns=50)
-XLSX_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 SWEDISH_MONTHS = (
     *("januari", "februari", "mars", "april", "maj", "juni"),
     *("juli", "augusti", "september", "oktober", "november", "december"),
@@ -87,25 +99,41 @@ def fetch(client: Fetcher, options: ScrapeOptions) -> list[Document]:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     company: str
     org_number: str
     period: str
     source_url: str
     value: int = 0
-    folded: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # normalised, as the import matches them
+    topics: list[str] = field(default_factory=list)  # folded; a topic twice is a duplicate
+    first_line: int = 0
+
+
+@dataclass
+class _Sheet:
+    """The figures of one file, gathered line by line."""
+
+    source_url: str
+    has_topics: bool = False
+    groups: dict[tuple[str, str], _Group] = field(default_factory=dict)
+    evidence: list[dict[str, str]] = field(default_factory=list)
 
 
 def parse(documents: list[Document], options: ScrapeOptions) -> ParseResult:
-    groups: dict[tuple[str, str], _Group] = {}
+    groups: list[_Group] = []
     evidence: list[dict[str, str]] = []
     for document in documents:
         # A file read with --file has no web address: the rows name the authority's.
-        source_url = public_url(document, SOURCE.url)
-        for line, cells in _records(document):
-            _add(groups, evidence, line, cells, source_url)
-    return ParseResult(rows=[_row(group) for group in _merge_unnumbered(groups)], evidence=evidence)
+        sheet = _Sheet(public_url(document, SOURCE.url))
+        columns, records = _records(document)
+        sheet.has_topics = "topic" in columns
+        for line, cells in records:
+            _add(sheet, line, cells)
+        groups.extend(_merge_unnumbered(sheet))
+        evidence.extend(sheet.evidence)
+    return ParseResult(rows=[_row(group) for group in groups], evidence=evidence)
 
 
 def check(result: ParseResult, last: LastRun | None) -> None:
@@ -126,63 +154,38 @@ def check(result: ParseResult, last: LastRun | None) -> None:
 # --- Reading the table
 
 
-def _records(document: Document) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, {field: cell}) for every data row under the header."""
+def _records(document: Document) -> tuple[dict[str, int], Iterator[tuple[int, dict[str, Any]]]]:
+    """The header's columns, and (line number, {field: cell}) for every data row under it.
+
+    The rows come one at a time, and the row limit is checked as they come.
+    """
     table = enumerate(_table(document.body), start=1)
     columns, header_line = _find_header(table)
-    for line, cells in table:
-        if line - header_line > MAX_ROWS:
-            raise DriftError("row count", f"more than {MAX_ROWS} rows")
-        if all(_text(cell) == "" for cell in cells):
-            continue
-        yield (
-            line,
-            {name: cells[index] if index < len(cells) else None for name, index in columns.items()},
-        )
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for line, cells in table:
+            if line - header_line > MAX_ROWS:
+                raise DriftError("row count", f"more than {MAX_ROWS} rows")
+            if all(_text(cell) == "" for cell in cells):
+                continue
+            yield (
+                line,
+                {name: cells[i] if i < len(cells) else None for name, i in columns.items()},
+            )
+
+    return columns, rows()
 
 
 def _table(body: bytes) -> Iterator[Sequence[Any]]:
-    if body.startswith(XLSX_MAGIC):
-        return iter_sheet_rows(body, XLSX_LIMITS)
-    if body.startswith(OLE_MAGIC):
-        raise DriftError("file format", "an old .xls workbook: save it as .xlsx or CSV")
-    if len(body) > MAX_CSV_BYTES:
-        raise DriftError("file size", f"{len(body)} bytes of CSV (at most {MAX_CSV_BYTES})")
-    return _csv_rows(_decode(body))
-
-
-def _decode(body: bytes) -> str:
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return body.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise DriftError("text encoding", f"neither UTF-8 nor Windows-1252 ({error})") from None
-
-
-def _csv_rows(text: str) -> Iterator[list[str]]:
-    """The CSV's rows with the first delimiter under which a header row appears."""
-    chosen = CSV_DELIMITERS[0]
-    for delimiter in CSV_DELIMITERS:
-        head = _csv_reader(text, delimiter, HEADER_SEARCH_ROWS)
-        if any(set(REQUIRED_FIELDS) <= set(_header_fields(row)) for row in head):
-            chosen = delimiter
-            break
-    return iter(_csv_reader(text, chosen, None))
-
-
-def _csv_reader(text: str, delimiter: str, limit: int | None) -> list[list[str]]:
-    rows: list[list[str]] = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if limit is not None and len(rows) >= limit:
-                break
-            rows.append(row)
-    except csv.Error as error:
-        raise DriftError("file format", f"unreadable CSV ({error})") from None
-    return rows
+    return table_rows(
+        body,
+        xlsx_limits=XLSX_LIMITS,
+        max_csv_bytes=MAX_CSV_BYTES,
+        max_rows=MAX_ROWS,
+        delimiters=CSV_DELIMITERS,
+        is_header=lambda row: set(REQUIRED_FIELDS) <= set(_header_fields(row)),
+        search_rows=HEADER_SEARCH_ROWS,
+    )
 
 
 def _header_key(cell: Any) -> str:
@@ -211,6 +214,7 @@ def _find_header(table: Iterator[tuple[int, Any]]) -> tuple[dict[str, int], int]
             if len(_header_fields(row)) != len(columns):
                 raise DriftError("columns unambiguous", f"line {line} names a column twice: {keys}")
             return columns, line
+        _expect_plain_counts(keys, line)  # a title line above the header
         if line >= HEADER_SEARCH_ROWS:
             break
     if first is None:
@@ -218,9 +222,18 @@ def _find_header(table: Iterator[tuple[int, Any]]) -> tuple[dict[str, int], int]
     raise _header_error(first)
 
 
+def _expect_plain_counts(keys: list[str], line: int) -> None:
+    """A title that says the figures are thousands, shares or rates: not counts to publish."""
+    said = [key for key in keys if OTHER_UNIT.search(key)]
+    if said:
+        raise DriftError(
+            "count unit", f"line {line} says the figures are not plain counts: {said[0]!r}"
+        )
+
+
 def _header_error(keys: list[str]) -> DriftError:
     wanted = "; ".join(f"{name}: {' / '.join(HEADER_ALIASES[name])}" for name in REQUIRED_FIELDS)
-    if any(word in key for key in keys for word in OTHER_UNIT_WORDS):
+    if any(OTHER_UNIT.search(key) for key in keys):
         return DriftError("count unit", f"a header says the figure is not a count: {keys}")
     return DriftError(
         "columns present",
@@ -290,27 +303,41 @@ def _org_number(cell: Any, line: int) -> str:
 # --- Summing topics
 
 
-def _add(
-    groups: dict[tuple[str, str], _Group],
-    evidence: list[dict[str, str]],
-    line: int,
-    cells: dict[str, Any],
-    source_url: str,
-) -> None:
+def _is_total(text: str) -> bool:
+    """ "Totalt", "Summa:", "Totalt 2025": a total row's label, not a name or a topic."""
+    words = re.sub(r"[\s:.,;()–-]+", " ", text.casefold()).split()
+    while words and re.fullmatch(r"\d{4}(?:-?(?:q|kv)?\d{1,2})?", words[-1]):
+        words.pop()
+    return " ".join(words) in TOTAL_LABELS
+
+
+def _add(sheet: _Sheet, line: int, cells: dict[str, Any]) -> None:
     company = _text(cells["company"])
     org_number = _org_number(cells.get("org_number"), line)
-    if not company or (company.casefold() in TOTAL_LABELS and not org_number):
-        if not company and _text(cells["count"]):
+    if not company:
+        if _text(cells["count"]):
             raise DriftError("company named", f"line {line}: a count without a company")
         return
+    if _is_total(company):
+        if org_number:
+            raise DriftError(
+                "total rows", f"line {line}: a total row ({company!r}) with an org number"
+            )
+        return  # a footer, not a company
+    topic = _text(cells.get("topic"))
+    if _is_total(topic):
+        raise DriftError(
+            "total rows", f"line {line}: a subtotal ({topic!r}) would be summed with its topics"
+        )
     period = _period(cells["period"], line)
     count = _count(cells["count"], line)
-    key = (period, org_number or "name:" + company.casefold())
-    group = groups.setdefault(key, _Group(company, org_number, period, source_url))
-    group.value += count
-    group.folded.add(company.casefold())
-    topic = _text(cells.get("topic"))
-    evidence.append(
+    name = normalize_company_name(company)
+    key = (period, org_number or "name:" + name)
+    group = sheet.groups.setdefault(key, _Group(company, org_number, period, sheet.source_url))
+    group.first_line = group.first_line or line
+    _take(group, _Group(company, org_number, period, "", count, {name}, [topic.casefold()], line))
+    _expect_unique(group, sheet.has_topics)
+    sheet.evidence.append(
         {
             "line": str(line),
             "company": company,
@@ -322,24 +349,46 @@ def _add(
     )
 
 
-def _merge_unnumbered(groups: dict[tuple[str, str], _Group]) -> list[_Group]:
+def _take(group: _Group, other: _Group) -> None:
+    group.value += other.value
+    group.names |= other.names
+    group.topics.extend(other.topics)
+
+
+def _expect_unique(group: _Group, has_topics: bool) -> None:
+    """Topics are summed; a line given twice (or twice without topics) is refused.
+
+    Summing it would publish a count too large; keeping one would guess which is right.
+    """
+    if len(group.topics) == len(set(group.topics)) and (has_topics or len(group.topics) == 1):
+        return
+    what = "company, period and topic" if has_topics else "company and period (no topic column)"
+    raise DriftError(
+        "lines unique",
+        f"{group.company} {group.period}: the same {what} on more than one line "
+        f"(first on line {group.first_line})",
+    )
+
+
+def _merge_unnumbered(sheet: _Sheet) -> list[_Group]:
     """A name given once with its org number is that company everywhere in the file.
 
     Without this the import would make two companies of one (a new, unverified one
     for the bare name), or refuse two values for the same company and period.
     """
     numbers: dict[str, set[str]] = {}
-    for group in groups.values():
-        for name in group.folded if group.org_number else ():
+    for group in sheet.groups.values():
+        for name in group.names if group.org_number else ():
             numbers.setdefault(name, set()).add(group.org_number)
     merged: dict[tuple[str, str], _Group] = {}
-    for key, group in groups.items():
-        found = numbers.get(group.company.casefold(), set())
+    for key, group in sheet.groups.items():
+        found = numbers.get(normalize_company_name(group.company), set())
         if not group.org_number and len(found) == 1:
             group.org_number = next(iter(found))
             key = (group.period, group.org_number)
         if key in merged:
-            merged[key].value += group.value
+            _take(merged[key], group)
+            _expect_unique(merged[key], sheet.has_topics)
         else:
             merged[key] = group
     return list(merged.values())

@@ -155,3 +155,31 @@ def test_half_the_rows_gone_is_drift() -> None:
 def test_a_zip_with_more_than_one_file_is_drift() -> None:
     body = _zip({"a.txt": b"x", "b.txt": b"y"})
     assert _drift(body).expectation == "one file in the zip"
+
+
+# --- Held-out mutations (issue 13): one charset path, cp1252 where Latin-1 is said.
+
+
+def test_a_dash_and_a_euro_sign_in_windows_1252_are_kept() -> None:
+    line = "Exempel – Bygg € AB$5599000014$AB$2001-03-14$Exempelstad\r\n"
+    assert _parse(line.encode("cp1252")).rows == [
+        {"name": "Exempel – Bygg € AB", "org_number": "559900-0014"}
+    ]
+
+
+def test_bytes_windows_1252_does_not_define_are_an_encoding_error() -> None:
+    body = _text().replace("Påhittade", "P\x81hittade").encode("latin-1")
+    result = _parse(body + _text().encode("latin-1") * 30)  # one bad line in 248
+    assert "Påhittade Paket AB" in [row["name"] for row in result.rows]
+    assert len(result.rows) == len(EXPECTED) * 31 - 1
+    assert _drift(body).expectation == "encoding"  # one bad line in 8
+
+
+def test_utf8_text_with_c1_controls_is_an_encoding_error() -> None:
+    # Windows-1252 once read as Latin-1 and saved as UTF-8: the dash became U+0096.
+    body = "".join(
+        f"Exempel \x96 Bygg {n} AB$5599000014$AB$2001-03-14$Exempelstad\n" for n in range(5)
+    ).encode("utf-8")
+    error = _drift(body)
+    assert error.expectation == "encoding"
+    assert "5 of 5 lines" in error.detail

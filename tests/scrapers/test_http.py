@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from scrapers.charset import decode_as, open_text
 from scrapers.http import (
     BlockedAddress,
     DeadlineExceeded,
@@ -570,3 +571,44 @@ def test_mojibake_that_cannot_be_repaired_is_refused() -> None:
 def test_bytes_no_charset_can_read_are_refused() -> None:
     with pytest.raises(TextDecodeError):
         decode_text(b"ok \x81\x8d\xff", "text/plain")
+
+
+def test_a_dash_and_a_euro_sign_survive_a_page_said_to_be_latin1() -> None:
+    body = "Exempel – Resor € AB".encode("cp1252")
+    assert decode_text(body, "text/html; charset=ISO-8859-1") == "Exempel – Resor € AB"
+    assert decode_text(body, "text/html; charset=iso-8859-15") == "Exempel – Resor € AB"
+
+
+def test_text_that_decodes_to_c1_controls_is_refused() -> None:
+    # Windows-1252 once read as Latin-1 and saved as UTF-8: the dash is U+0096.
+    body = "Exempel \x96 Resor AB".encode()
+    with pytest.raises(TextDecodeError, match="C1 control"):
+        decode_text(body, "text/plain; charset=utf-8")
+    with pytest.raises(TextDecodeError):  # and as cp1252 it is mojibake
+        open_text(body)
+    with pytest.raises(TextDecodeError, match="C1 control"):
+        decode_as(body, "utf-8")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        SWEDISH.encode("cp1252"),
+        SWEDISH.encode("utf-8"),
+        b"\xef\xbb\xbf" + SWEDISH.encode("utf-8"),
+        ("€ – " + SWEDISH).encode("cp1252"),
+    ],
+)
+def test_a_stream_reads_as_the_whole_body_does(body: bytes) -> None:
+    stream = open_text(body)
+    assert stream.read() == decode_text(body)
+    stream.seek(0)
+    assert stream.read() == decode_text(body)  # read again from the start (no BOM)
+
+
+def test_a_line_in_its_stated_charset_is_read_strictly() -> None:
+    assert decode_as("Låtsas – AB".encode("cp1252"), "latin-1") == "Låtsas – AB"
+    with pytest.raises(TextDecodeError):
+        decode_as(b"P\x81hittade", "latin-1")
+    with pytest.raises(TextDecodeError, match="mojibake"):
+        decode_as("Påhittade".encode(), "latin-1")

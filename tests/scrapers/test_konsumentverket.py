@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tracemalloc
 from datetime import datetime
 from pathlib import Path
 
@@ -215,3 +216,134 @@ def test_a_file_in_neither_utf8_nor_cp1252_is_drift() -> None:
 
 def test_an_old_xls_workbook_is_drift() -> None:
     assert _drift(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)).expectation == "file format"
+
+
+# --- Held-out mutations (issue 13): each is refused, or read exactly right.
+
+
+def _csv(*lines: str, encoding: str = "utf-8") -> bytes:
+    return ("\n".join(lines) + "\n").encode(encoding)
+
+
+def test_the_same_company_period_and_topic_twice_is_refused_not_summed() -> None:
+    rows = [*ROWS, ["Exempelbanken AB", "559900-0014", "2025", "Avgifter", 12]]
+    error = _drift(_xlsx(HEADER, rows))
+    assert error.expectation == "lines unique"
+    assert "Exempelbanken AB 2025" in error.detail
+
+
+def test_a_duplicate_line_with_and_without_its_org_number_is_refused() -> None:
+    rows = [*ROWS, ["Exempelbanken AB", "", "2025", "Avgifter", 12]]
+    assert _drift(_xlsx(HEADER, rows)).expectation == "lines unique"
+
+
+def test_without_a_topic_column_the_same_company_and_period_twice_is_refused() -> None:
+    body = _csv(
+        "Företag;Period;Antal anmälningar",
+        "Exempelbanken AB;2025;12",
+        "Exempelbanken AB;2025;12",
+    )
+    error = _drift(body)
+    assert error.expectation == "lines unique"
+    assert "no topic column" in error.detail
+
+
+def test_names_are_grouped_as_the_import_matches_them() -> None:
+    body = _csv(
+        "Företag;Period;Ämne;Antal anmälningar",
+        "Exempelbanken AB;2025;Avgifter;12",
+        "EXEMPELBANKEN  AB;2025;Kundtjänst;30",
+        "Exempel\u00adbanken AB;2025;Avtal;3",
+    )
+    assert _parse(body).rows == [_row("Exempelbanken AB", "", "2025", 45)]
+
+
+def test_a_name_in_capitals_given_once_with_its_org_number_is_that_company() -> None:
+    rows = [*ROWS, ["PÅHITTADE PAKET AB", "", "2025-03", "Kundtjänst", 6]]
+    assert _parse(_xlsx(HEADER, rows)).rows[-1] == _row(
+        "Påhittade Paket AB", "559900-0030", "2025-03", 21
+    )
+
+
+@pytest.mark.parametrize("label", ["Totalt", "TOTALT:", "Summa", "Totalt 2025", "Samtliga företag"])
+def test_a_total_row_without_an_org_number_is_skipped(label: str) -> None:
+    rows = [*ROWS, [label, None, "2025", None, 64]]
+    assert [row["company"] for row in _parse(_xlsx(HEADER, rows)).rows] == [
+        "Exempelbanken AB",
+        "Testtelefoni Sverige AB",
+        "Påhittade Paket AB",
+    ]
+
+
+def test_a_company_whose_name_begins_with_total_is_a_company() -> None:
+    rows = [["Total Kundservice AB", "559900-0014", "2025", "Avgifter", 4]]
+    assert _parse(_xlsx(HEADER, rows)).rows == [
+        _row("Total Kundservice AB", "559900-0014", "2025", 4)
+    ]
+
+
+def test_a_total_row_with_an_org_number_is_refused() -> None:
+    rows = [*ROWS, ["Totalt", "559900-0048", "2025", None, 64]]
+    assert _drift(_xlsx(HEADER, rows)).expectation == "total rows"
+
+
+def test_a_subtotal_in_the_topic_column_is_refused_not_summed() -> None:
+    rows = [*ROWS, ["Exempelbanken AB", "559900-0014", "2025", "Summa", 42]]
+    error = _drift(_xlsx(HEADER, rows))
+    assert error.expectation == "total rows"
+    assert "Summa" in error.detail
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Anmälningar per företag 2025 (tusental)",
+        "Antal anmälningar i tusental",
+        "Anmälningar, 1 000-tal",
+        "Andel av alla anmälningar",
+    ],
+)
+def test_counts_in_thousands_said_in_the_title_are_refused(title: str) -> None:
+    workbook_rows: list[list[object]] = [[title], [], HEADER, *ROWS]
+    assert _drift(_xlsx(None, workbook_rows)).expectation == "count unit"
+    csv_body = _csv(title, ";".join(HEADER), "Exempelbanken AB;559900-0014;2025;Avgifter;12")
+    assert _drift(csv_body).expectation == "count unit"
+
+
+def test_counts_in_thousands_said_in_the_header_are_refused() -> None:
+    header = ["Företag", "Organisationsnummer", "Period", "Ämne", "Antal anmälningar (tusental)"]
+    assert _drift(_xlsx(header, ROWS)).expectation == "count unit"
+
+
+def test_a_cp1252_csv_keeps_its_dash_and_euro_sign() -> None:
+    body = _csv(
+        "Företag;Period;Antal anmälningar",
+        "Exempel – Resor € AB;2025;7",
+        encoding="cp1252",
+    )
+    assert _parse(body).rows[0]["company"] == "Exempel – Resor € AB"
+
+
+def test_a_csv_whose_utf8_holds_c1_controls_is_refused() -> None:
+    # cp1252 once read as Latin-1 and saved as UTF-8: the dash became U+0096
+    body = _csv("Företag;Period;Antal anmälningar", "Exempel \x96 Resor AB;2025;7")
+    assert _drift(body).expectation == "text encoding"
+
+
+def test_a_large_csv_is_refused_at_its_row_limit_without_holding_its_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(konsumentverket, "MAX_ROWS", 1_000)
+    line = "Exempelbanken AB {n};;2025;Avgifter;12\n"
+    body = ("Företag;Organisationsnummer;Period;Ämne;Antal anmälningar\n").encode() + "".join(
+        line.format(n=n) for n in range(200_000)
+    ).encode()
+    tracemalloc.start()
+    try:
+        with pytest.raises(DriftError, match=r"more than 1000 rows"):
+            _parse(body)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # The file is 10 MB; its 200,000 rows as lists of cells would take several times that.
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
