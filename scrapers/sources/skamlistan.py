@@ -15,6 +15,7 @@ import re
 
 from bs4 import BeautifulSoup
 
+from app.schemas import normalize_company_name
 from scrapers.base import (
     Document,
     DriftError,
@@ -26,7 +27,14 @@ from scrapers.base import (
     expect_row_count,
     public_url,
 )
-from scrapers.sources._html import MONTH_NAMES, clean, find_table, soup_of, swedish_int
+from scrapers.sources._html import (
+    MONTH_NAMES,
+    clean,
+    company_name,
+    find_table,
+    soup_of,
+    swedish_int,
+)
 
 # --- What the page looks like: fix these when the live article changes. ---------
 ARTICLE_URL = "https://www.radron.se/granskningar/skamlistan/"
@@ -43,7 +51,6 @@ COVERS_PATTERN = re.compile(
     re.IGNORECASE,
 )
 ISO_DATE_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-FOOTNOTE_MARKS = "*†"
 # Konsumentverket registers some tens of thousands of reports a year in all; one
 # company above this many is a parsing error, not news.
 MAX_PLAUSIBLE_COUNT = 50_000
@@ -127,12 +134,21 @@ def _article_date(soup: BeautifulSoup) -> str:
 
 
 def _covers(soup: BeautifulSoup, article_date: str) -> tuple[str, str]:
-    """What the figures cover and their year; the article's year when it does not say."""
+    """What the figures cover and their year; the article's year when it does not say.
+
+    Captions that name two different years (this year's list beside last year's)
+    leave the year in doubt, and a guess could publish last year's counts as this
+    year's: that is drift.
+    """
     text = " ".join(clean(element.get_text(" ")) for element in soup.select(COVERS_SELECTOR))
-    match = COVERS_PATTERN.search(text)
+    matches = list(COVERS_PATTERN.finditer(text))
     article_year = int(article_date[:4])
-    if match is None:
+    if not matches:
         return "", str(article_year)
+    if len({found.group("year") for found in matches}) > 1:
+        stated = ", ".join(repr(found.group("covers")) for found in matches)
+        raise DriftError("period stated", f"the captions state more than one period: {stated}")
+    match = matches[0]
     year = int(match.group("year"))
     if not article_year - 1 <= year <= article_year:
         raise DriftError(
@@ -144,10 +160,8 @@ def _covers(soup: BeautifulSoup, article_date: str) -> tuple[str, str]:
 
 def _ranked_entry(number: int, cells: dict[str, str]) -> tuple[int, str, int]:
     where = f"row {number}"
+    company = company_name(cells[COMPANY_COLUMN], where)
     rank = swedish_int(cells[RANK_COLUMN].rstrip("."), "ranks 1..n", where)
-    company = clean(cells[COMPANY_COLUMN].rstrip(FOOTNOTE_MARKS))
-    if not company:
-        raise DriftError("company named", f"{where} has no company name")
     count = swedish_int(cells[COUNT_COLUMN], "counts are numbers", f"{where} ({company})")
     return rank, company, count
 
@@ -165,8 +179,10 @@ def _expect_ranks(ranked: list[tuple[int, str, int]]) -> None:
 
 
 def _expect_unique(companies: list[str]) -> None:
+    """One row per company as the import tells companies apart (its normalised name)."""
     seen: set[str] = set()
     for company in companies:
-        if company.casefold() in seen:
+        key = normalize_company_name(company)
+        if key in seen:
             raise DriftError("one row per company", f"{company} appears twice")
-        seen.add(company.casefold())
+        seen.add(key)

@@ -9,6 +9,9 @@ Period choice. The import contract has no half-year period (only ``YYYY``,
 about when it happened. So each case is counted in the quarter of its *decision
 date*: one ``arn_unfollowed`` row per (company, ``YYYY-Qn`` of the decision),
 valued at the number of that company's listed cases decided in that quarter.
+Cases are counted per company as the import tells companies apart (its normalised
+name), so "EXEMPELTELE AB", "Exempeltele AB" and a name with a soft hyphen are one
+company; the row names it as most of its cases spell it.
 This stays stable across updates (the same case lands in the same quarter every
 time), and the rankings sum quarters into years. Every case is kept as evidence
 (company, department, decision_date, case_number, amount_sek).
@@ -24,6 +27,7 @@ import re
 from collections import Counter
 from datetime import date
 
+from app.schemas import normalize_company_name
 from scrapers.base import (
     Document,
     DriftError,
@@ -35,7 +39,14 @@ from scrapers.base import (
     expect_row_count,
     public_url,
 )
-from scrapers.sources._html import clean, find_table, soup_of, swedish_date, swedish_int
+from scrapers.sources._html import (
+    clean,
+    company_name,
+    find_table,
+    soup_of,
+    swedish_date,
+    swedish_int,
+)
 
 # --- What the page looks like: fix these when the live page changes. ------------
 LIST_URL = "https://www.radron.se/svarta-listan/"
@@ -85,7 +96,11 @@ def parse(documents: list[Document], options: ScrapeOptions) -> ParseResult:
         table = find_table(soup_of(document), TABLE_SELECTOR, COLUMNS, "the list's table")
         cases += [_case(number, cells) for number, cells in enumerate(table, start=1)]
     _expect_unique_cases(cases)
-    counts = Counter((case["company"], _quarter(case["decision_date"])) for case in cases)
+    names = _names_by_key(cases)
+    counts = Counter(
+        (names[normalize_company_name(case["company"])], _quarter(case["decision_date"]))
+        for case in cases
+    )
     source_url = public_url(documents[0], SOURCE.url) if documents else SOURCE.url
     rows = [
         {
@@ -100,6 +115,19 @@ def parse(documents: list[Document], options: ScrapeOptions) -> ParseResult:
     return ParseResult(rows=rows, evidence=cases)
 
 
+def _names_by_key(cases: list[dict[str, str]]) -> dict[str, str]:
+    """Normalised name -> the spelling most of its cases use (the first such on a tie).
+
+    Counting per spelling would split one company's cases over rows the import then
+    takes for the same company, and one would replace the other: a case lost.
+    """
+    spellings: dict[str, Counter[str]] = {}
+    for case in cases:
+        key = normalize_company_name(case["company"])
+        spellings.setdefault(key, Counter())[case["company"]] += 1
+    return {key: counter.most_common(1)[0][0] for key, counter in spellings.items()}
+
+
 def check(result: ParseResult, last: LastRun | None) -> None:
     expect_row_count(result, last)
     for row in result.rows:
@@ -112,10 +140,8 @@ def check(result: ParseResult, last: LastRun | None) -> None:
 
 
 def _case(number: int, cells: dict[str, str]) -> dict[str, str]:
-    company = clean(cells[COMPANY_COLUMN])
-    where = f"row {number} ({company or 'no name'})"
-    if not company:
-        raise DriftError("company named", f"row {number} has no company name")
+    company = company_name(cells[COMPANY_COLUMN], f"row {number}")
+    where = f"row {number} ({company})"
     decided = swedish_date(cells[DATE_COLUMN], "dates parse", where)
     if not EARLIEST_DECISION <= decided <= date.today():
         raise DriftError("dates parse", f"{where}: decision date {decided} is implausible")

@@ -12,6 +12,13 @@ file), one ``[[page]]`` table per page::
     unit = "min"                          # "min", "s", or "auto" ("1 tim 5 min")
     channel = "phone"                     # optional: phone (default), chat, email
 
+The pattern finds where the wait begins; the wait is then read whole from there
+(``scrapers.sources._duration``: "1 200 sekunder", "0:45", "1 timme och 5 minuter"),
+so a pattern that stops early never publishes part of it. ``unit`` is what a bare
+number counts; a unit word other than the configured one is drift. A selector that
+matches two elements, a pattern found twice, a bound or range ("mindre än 2
+minuter", "2–5 min") or any wait not fully understood is drift too: quarantined.
+
 Each page gives one ``waits`` row with outcome ``announced``, measured at the
 moment the page was fetched. These pages are controlled by the companies being
 ranked, so ``check`` holds a sudden large improvement for a person to review
@@ -38,20 +45,15 @@ from scrapers.base import (
     SourceInfo,
     expect_row_count,
 )
+from scrapers.sources._duration import DurationError, read_duration
 from scrapers.sources._html import clean, soup_of
 
 # --- How announced waits are read: units and limits. ----------------------------
 WAIT_GROUP = "wait"  # the named group each configured pattern must have
-SECONDS_PER_UNIT = {"s": 1, "min": 60, "tim": 3600}
 CONFIGURABLE_UNITS = ("min", "s", "auto")
-# A number followed by a unit word; longer words first so "minuter" is not read as "min".
-UNIT_WORD_PATTERN = re.compile(
-    r"(?P<number>\d+(?:[.,]\d+)?)\s*"
-    r"(?P<word>timmar|timme|tim|h|minuter|minut|min|sekunder|sekund|sek|s)\b",
-    re.IGNORECASE,
-)
-UNIT_OF_WORD = {"tim": "tim", "h": "tim", "min": "min", "sek": "s", "s": "s"}
-# How far past the pattern's match to look for a unit word that contradicts the config.
+# A unit word a little after the wait ("45 (sekunder)") that contradicts the config.
+UNIT_WORD_PATTERN = re.compile(r"\b(tim|min|sek)\w*", re.IGNORECASE)
+UNIT_OF_STEM = {"tim": "tim", "min": "min", "sek": "s"}
 UNIT_LOOKAHEAD = 16
 MAX_PLAUSIBLE_WAIT = 4 * 3600
 CHANNELS = ("phone", "chat", "email")
@@ -188,58 +190,56 @@ def _announced_wait(document: Document, page: PageConfig) -> tuple[int, str]:
     where = f"{page.company} ({page.url})"
     if document.status >= 400:
         raise DriftError("page answered", f"{where}: HTTP status {document.status}")
-    element = soup_of(document).select_one(page.selector)
-    if element is None:
+    text = _element_text(document, page, where)
+    match = _one_match(page, text, where)
+    start = match.start(WAIT_GROUP)
+    try:
+        duration = read_duration(text, start, None if page.unit == "auto" else page.unit)
+    except DurationError as error:
+        raise DriftError("wait reads whole", f"{where}: {error}") from None
+    if duration.end < start + len(match.group(WAIT_GROUP).rstrip()):
+        raise DriftError(
+            "wait reads whole", f"{where}: {match.group(WAIT_GROUP)!r} is more than a duration"
+        )
+    if page.unit != "auto":
+        after = text[duration.end : duration.end + UNIT_LOOKAHEAD]
+        _expect_unit(page.unit, duration.units, after, where)
+    _expect_plausible(duration.seconds, where)
+    return duration.seconds, text[match.start() : max(match.end(), duration.end)]
+
+
+def _element_text(document: Document, page: PageConfig, where: str) -> str:
+    """The text of the one element the selector names; two are ambiguous, not first-wins."""
+    elements = soup_of(document).select(page.selector)
+    if not elements:
         raise DriftError("selector matches", f"{where}: nothing matches {page.selector!r}")
-    text = clean(element.get_text(" "))
-    match = page.pattern.search(text)
-    if match is None:
+    if len(elements) > 1:
+        raise DriftError(
+            "selector matches once", f"{where}: {len(elements)} elements match {page.selector!r}"
+        )
+    return clean(elements[0].get_text(" "))
+
+
+def _one_match(page: PageConfig, text: str, where: str) -> re.Match[str]:
+    matches = list(page.pattern.finditer(text))
+    if not matches:
         raise DriftError(
             "pattern matches", f"{where}: {page.pattern.pattern!r} not found in {text!r}"
         )
-    if page.unit == "auto":
-        seconds = _auto_seconds(match.group(WAIT_GROUP), where)
-    else:
-        window = text[match.start() : match.end() + UNIT_LOOKAHEAD]
-        seconds = _unit_seconds(match.group(WAIT_GROUP), page.unit, window, where)
-    _expect_plausible(seconds, where)
-    return seconds, match.group(0)
+    if len(matches) > 1:
+        shown = ", ".join(repr(found.group(0)) for found in matches)
+        raise DriftError("pattern matches once", f"{where}: found {len(matches)} times: {shown}")
+    return matches[0]
 
 
-def _auto_seconds(shown: str, where: str) -> int:
-    parts = list(UNIT_WORD_PATTERN.finditer(shown))
-    if not parts:
-        raise DriftError("unit known", f"{where}: no number with a unit in {shown!r}")
-    return round(sum(_number(part["number"], where) * _factor(part["word"]) for part in parts))
-
-
-def _unit_seconds(shown: str, unit: str, window: str, where: str) -> int:
-    for part in UNIT_WORD_PATTERN.finditer(window):
-        found = UNIT_OF_WORD[_word_stem(part["word"])]
-        if found != unit:
-            raise DriftError(
-                "unit unchanged", f"{where}: configured {unit!r}, page says {part.group(0)!r}"
-            )
-    return round(_number(shown, where) * SECONDS_PER_UNIT[unit])
-
-
-def _word_stem(word: str) -> str:
-    lowered = word.lower()
-    for stem in ("tim", "min", "sek"):
-        if lowered.startswith(stem):
-            return stem
-    return lowered
-
-
-def _factor(word: str) -> int:
-    return SECONDS_PER_UNIT[UNIT_OF_WORD[_word_stem(word)]]
-
-
-def _number(text: str, where: str) -> float:
-    try:
-        return float(text.strip().replace(",", "."))
-    except ValueError:
-        raise DriftError("number reads", f"{where}: {text!r} is not a number") from None
+def _expect_unit(unit: str, named: frozenset[str], after: str, where: str) -> None:
+    """The page still counts in the configured unit: no other unit named in or just after it."""
+    stems = {UNIT_OF_STEM[found.group(1).lower()] for found in UNIT_WORD_PATTERN.finditer(after)}
+    other = sorted((named | stems) - {unit})
+    if other:
+        raise DriftError(
+            "unit unchanged", f"{where}: configured {unit!r}, the page says {', '.join(other)}"
+        )
 
 
 def _expect_plausible(seconds: int, where: str) -> None:

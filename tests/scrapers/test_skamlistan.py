@@ -134,7 +134,86 @@ def an_extra_cell(html: str) -> str:
     return html.replace("<td>540</td>", "<td>540</td><td>ny</td>")
 
 
+def cut_mid_number(html: str) -> str:
+    return html[: html.index("<td>498</td>") + len("<td>49")]
+
+
+def cut_after_the_table(html: str) -> str:
+    return html[: html.index("</figure>")]
+
+
+def table_end_tag_lost(html: str) -> str:
+    return html.replace("</tbody>\n      </table>", "</tbody>\n")
+
+
+def number_split_oddly(html: str) -> str:
+    return html.replace("<td>498</td>", "<td>49 8</td>")
+
+
+def second_count_column(html: str) -> str:
+    html = html.replace(
+        '<th scope="col">Antal anmälningar</th>',
+        '<th scope="col">Antal anmälningar</th><th scope="col">Antal anmälningar</th>',
+    )
+    return re.sub(r"(<td>[\d\s\xa0&nbsp;]+</td>)</tr>", r"\1<td>1</td></tr>", html)
+
+
+def last_years_table_first(html: str) -> str:
+    figure = re.search(r'<figure class="table-figure">.*?</figure>', html, flags=re.DOTALL)
+    assert figure is not None
+    last_year = figure.group(0).replace("2025", "2024").replace("<td>2&nbsp;417", "<td>3&nbsp;001")
+    return html.replace(figure.group(0), last_year + figure.group(0))
+
+
+def last_years_table_first_without_a_caption(html: str) -> str:
+    html = last_years_table_first(html)
+    return html.replace(
+        "<caption>Antal anmälningar till Konsumentverket januari–oktober 2024</caption>", "", 1
+    )
+
+
+def caption_states_two_years(html: str) -> str:
+    return html.replace(
+        "* Inklusive dotterbolag.", "* Inklusive dotterbolag. Jämför januari–oktober 2024."
+    )
+
+
+def total_row(html: str) -> str:
+    return html.replace("</tbody>", "<tr><td>11</td><td>Totalt</td><td>400</td></tr></tbody>")
+
+
+def sum_row(html: str) -> str:
+    return html.replace("</tbody>", "<tr><td>–</td><td>Summa:</td><td>11 048</td></tr></tbody>")
+
+
+def footnote_row(html: str) -> str:
+    return html.replace(
+        "</tbody>", "<tr><td></td><td>* Inklusive dotterbolag</td><td></td></tr></tbody>"
+    )
+
+
+def company_twice_in_capitals(html: str) -> str:
+    return html.replace("Fantasimöbler", "EXEMPELTELE AB")
+
+
+def company_twice_with_a_soft_hyphen(html: str) -> str:
+    return html.replace("Fantasimöbler", "Exem\u00adpeltele  AB")
+
+
 MUTATIONS: list[tuple[Callable[[str], str], str, LastRun | None]] = [
+    (cut_mid_number, "page is whole", None),
+    (cut_after_the_table, "page is whole", None),
+    (table_end_tag_lost, "page is whole", None),
+    (number_split_oddly, "counts are numbers", None),
+    (second_count_column, "columns unique", None),
+    (last_years_table_first, "period stated", None),
+    (last_years_table_first_without_a_caption, "one table", None),
+    (caption_states_two_years, "period stated", None),
+    (total_row, "companies only", None),
+    (sum_row, "companies only", None),
+    (footnote_row, "companies only", None),
+    (company_twice_in_capitals, "one row per company", None),
+    (company_twice_with_a_soft_hyphen, "one row per company", None),
     (rename_count_column, "columns present", None),
     (rename_company_column, "columns present", None),
     (empty_table, "table has rows", None),
@@ -164,6 +243,44 @@ def test_a_changed_page_is_drift(
         run(html, last)
     assert caught.value.expectation == expectation
     assert expectation in str(caught.value)
+
+
+def footnote_in_sup(html: str) -> str:
+    return html.replace("Fiktiva Flyg AB*", "Fiktiva Flyg AB<sup>1</sup>")
+
+
+def footnote_in_superscript_digit(html: str) -> str:
+    return html.replace("Fiktiva Flyg AB*", "Fiktiva Flyg AB¹")
+
+
+def footnote_on_the_count_header(html: str) -> str:
+    return html.replace(">Antal anmälningar<", ">Antal anmälningar<sup>2</sup><")
+
+
+def total_in_the_table_foot(html: str) -> str:
+    return html.replace(
+        "</tbody>", "</tbody><tfoot><tr><td></td><td>Totalt</td><td>11 048</td></tr></tfoot>"
+    )
+
+
+def no_break_spaces_everywhere(html: str) -> str:
+    return html.replace("<td>1 986</td>", "<td>1\u202f986</td>")
+
+
+READ_EXACTLY = [
+    footnote_in_sup,
+    footnote_in_superscript_digit,
+    footnote_on_the_count_header,
+    total_in_the_table_foot,
+    no_break_spaces_everywhere,
+]
+
+
+@pytest.mark.parametrize("mutate", READ_EXACTLY, ids=[m.__name__ for m in READ_EXACTLY])
+def test_a_changed_page_that_is_still_clear_is_read_exactly(mutate: Callable[[str], str]) -> None:
+    html = mutate(saved_page())
+    assert html != saved_page()
+    assert [(row["company"], int(row["value"])) for row in run(html, FULL).rows] == EXPECTED
 
 
 def test_fetch_asks_for_the_article() -> None:

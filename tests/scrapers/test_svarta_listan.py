@@ -132,7 +132,48 @@ def most_rows_gone(html: str) -> str:
     return html
 
 
+LAST_CASE = "<tr><td>Testhandeln Nätbutik AB</td><td>Allmänna</td><td>2025-09-23</td>"
+
+
+def cut_inside_the_last_case(html: str) -> str:
+    return html[: html.index(LAST_CASE) + len(LAST_CASE)]
+
+
+def cut_before_the_last_case(html: str) -> str:
+    return html[: html.index(LAST_CASE)]
+
+
+def cut_in_an_amount(html: str) -> str:
+    return html[: html.index("<td>1 099 kr</td>") + len("<td>1 0")]
+
+
+def table_end_tag_lost(html: str) -> str:
+    return html.replace("</table>", "")
+
+
+def total_row(html: str) -> str:
+    return html.replace(
+        "</tbody>",
+        "<tr><td>Totalt</td><td>Alla</td><td>2025-09-30</td><td>2025-99999</td><td>–</td></tr>"
+        "</tbody>",
+    )
+
+
+def footnote_row(html: str) -> str:
+    return html.replace(
+        "</tbody>",
+        "<tr><td>* Uppgift från ARN</td><td></td><td>2025-09-30</td><td>2025-99998</td>"
+        "<td>–</td></tr></tbody>",
+    )
+
+
 MUTATIONS: list[tuple[Callable[[str], str], str, LastRun | None]] = [
+    (cut_inside_the_last_case, "page is whole", None),
+    (cut_before_the_last_case, "page is whole", None),
+    (cut_in_an_amount, "page is whole", None),
+    (table_end_tag_lost, "page is whole", None),
+    (total_row, "companies only", None),
+    (footnote_row, "companies only", None),
     (rename_date_column, "columns present", None),
     (drop_amount_column, "columns present", None),
     (empty_table, "table has rows", None),
@@ -160,3 +201,51 @@ def test_a_changed_page_is_drift(
         run(html, last)
     assert caught.value.expectation == expectation
     assert expectation in str(caught.value)
+
+
+EXEMPELTELE_ROW = "<tr><td>Exempeltele AB</td><td>Elektronik</td><td>2025-03-04</td>"
+
+
+def _respell_one_exempeltele_case(spelling: str) -> Callable[[str], str]:
+    def mutate(html: str) -> str:
+        assert EXEMPELTELE_ROW in html
+        return html.replace(EXEMPELTELE_ROW, EXEMPELTELE_ROW.replace("Exempeltele AB", spelling))
+
+    mutate.__name__ = f"spelt {spelling!r}"
+    return mutate
+
+
+def footnote_marks_on_names(html: str) -> str:
+    html = html.replace(
+        "<td>Fiktiva Flyg AB</td><td>Resor</td><td>2025-04-08",
+        "<td>Fiktiva Flyg AB¹</td><td>Resor</td><td>2025-04-08",
+    )
+    return html.replace("<td>Låtsasresor AB</td>", "<td>Låtsasresor AB<sup>2</sup></td>")
+
+
+READ_EXACTLY = [
+    _respell_one_exempeltele_case("EXEMPELTELE AB"),
+    _respell_one_exempeltele_case("exempeltele ab"),
+    _respell_one_exempeltele_case("Exem\u00adpeltele AB"),
+    _respell_one_exempeltele_case("Exempeltele   AB"),
+    _respell_one_exempeltele_case("Exempeltele\u00a0AB"),
+    _respell_one_exempeltele_case("Exempeltele"),
+    footnote_marks_on_names,
+]
+
+
+@pytest.mark.parametrize("mutate", READ_EXACTLY, ids=[m.__name__ for m in READ_EXACTLY])
+def test_a_company_spelt_another_way_keeps_every_case(mutate: Callable[[str], str]) -> None:
+    html = mutate(saved_page())
+    assert html != saved_page()
+    rows = run(html, FULL).rows
+    assert [(row["company"], row["period"], int(row["value"])) for row in rows] == EXPECTED
+
+
+def test_the_spelling_most_cases_use_names_the_row() -> None:
+    html = saved_page().replace("<td>Exempeltele AB</td>", "<td>EXEMPELTELE AB</td>", 2)
+    rows = run(html, FULL).rows
+    assert {row["company"] for row in rows if "xempeltele" in row["company"].casefold()} == {
+        "EXEMPELTELE AB"
+    }
+    assert sum(int(row["value"]) for row in rows) == 12

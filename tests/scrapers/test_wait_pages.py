@@ -93,7 +93,7 @@ def test_saved_pages_give_one_announced_wait_each() -> None:
     assert [item["shown"] for item in result.evidence] == [
         "Beräknad väntetid: 12 min",
         "Väntetid ca 1 tim 5 min",
-        "Kötid: 45",
+        "Kötid: 45 sekunder",
     ]
 
 
@@ -142,6 +142,7 @@ def _edit(url: str, old: str, new: str) -> Callable[[Pages], Pages]:
         assert old in pages[url]
         return {**pages, url: pages[url].replace(old, new)}
 
+    mutate.__name__ = f"{old} -> {new}"
     return mutate
 
 
@@ -177,7 +178,46 @@ def two_of_three_pages_gone(pages: Pages) -> Pages:
     return {TELE: pages[TELE]}
 
 
+def _cut(url: str, after: str) -> Callable[[Pages], Pages]:
+    def mutate(pages: Pages) -> Pages:
+        assert after in pages[url]
+        return {**pages, url: pages[url][: pages[url].index(after) + len(after)]}
+
+    mutate.__name__ = f"cut after {after}"
+    return mutate
+
+
+def second_queue_time_element(pages: Pages) -> Pages:
+    return _edit(
+        TELE,
+        "</section>\n  <section",
+        '<div class="queue-time">Beräknad väntetid: <strong>3</strong> min</div></section>\n  <section',
+    )(pages)
+
+
+def pattern_found_twice(pages: Pages) -> Pages:
+    return _edit(
+        BANK, "Väntetid ca 1 tim 5 min", "Väntetid ca 1 tim 5 min (i går: Väntetid ca 4 min)"
+    )(pages)
+
+
 MUTATIONS: list[tuple[Callable[[Pages], Pages], str, LastRun | None]] = [
+    (_cut(EL, "Kötid: 4"), "page is whole", None),
+    (_cut(TELE, "<strong>1"), "page is whole", None),
+    (_cut(BANK, "</main>"), "page is whole", None),
+    (_edit(EL, "</ul>", ""), "page is whole", None),
+    (second_queue_time_element, "selector matches once", None),
+    (pattern_found_twice, "pattern matches once", None),
+    (_edit(EL, "Kötid: 45 sekunder", "Kötid: 1:75"), "wait reads whole", None),
+    (_edit(EL, "Kötid: 45 sekunder", "Kötid: 45 sekunders"), "wait reads whole", None),
+    (_edit(EL, "Kötid: 45 sekunder", "Kötid: 4,50 minuter"), "wait reads whole", None),
+    (_edit(EL, "Kötid: 45 sekunder", "Kötid: 30–45 sekunder"), "wait reads whole", None),
+    (_edit(EL, "Kötid: 45 sekunder", "Kötid: 45+ sekunder"), "wait reads whole", None),
+    (_edit(BANK, "ca 1 tim 5 min", "ca 5 min 1 tim"), "wait reads whole", None),
+    (_edit(BANK, "ca 1 tim 5 min", "ca 1 tim och"), "wait reads whole", None),
+    (_edit(BANK, "ca 1 tim 5 min", "mindre än 2 minuter"), "pattern matches", None),
+    (_edit(TELE, "<strong>12</strong> min", "1 <strong>2</strong> min"), "pattern matches", None),
+    (_edit(EL, "Kötid: 45 sekunder", "Kötid: 1:05 tim"), "unit unchanged", None),
     (selector_renamed, "selector matches", None),
     (text_for_the_number, "pattern matches", None),
     (label_changed, "pattern matches", None),
@@ -199,6 +239,29 @@ def test_a_changed_page_is_drift(
         run(mutate(saved_pages()), last)
     assert caught.value.expectation == expectation
     assert expectation in str(caught.value)
+
+
+# (mutation, url, the wait in seconds it must be read as)
+READ_WHOLE = [
+    pytest.param(_edit(EL, "45 sekunder", "0:45"), EL, 45, id="0:45 is m:ss"),
+    pytest.param(_edit(EL, "45 sekunder", "1:02:03"), EL, 3723, id="1:02:03 is h:mm:ss"),
+    pytest.param(_edit(EL, "45 sekunder", "1 200 sekunder"), EL, 1200, id="1 200 sekunder"),
+    pytest.param(_edit(EL, "45 sekunder", "1&nbsp;200 sekunder"), EL, 1200, id="1 200 with NBSP"),
+    pytest.param(_edit(EL, "45 sekunder", "45 sek."), EL, 45, id="45 sek."),
+    pytest.param(
+        _edit(BANK, "1 tim 5 min", "1 timme och 5 minuter"), BANK, 3900, id="1 timme och 5 minuter"
+    ),
+    pytest.param(_edit(BANK, "1 tim 5 min", "2 tim 5 min"), BANK, 7500, id="2 tim 5 min"),
+    pytest.param(_edit(BANK, "ca 1 tim 5 min", "ca 5 min"), BANK, 300, id="ca 5 min"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "url", "seconds"), READ_WHOLE)
+def test_a_swedish_duration_is_read_whole(
+    mutate: Callable[[Pages], Pages], url: str, seconds: int
+) -> None:
+    rows = run(mutate(saved_pages())).rows
+    assert {row["source_url"]: int(row["wait_seconds"]) for row in rows}[url] == seconds
 
 
 def test_an_error_page_is_drift() -> None:
