@@ -3,7 +3,9 @@ and hand the rows to the ingest service, all in one transaction that the run own
 
 A result that breaks its source's expectations is stored as a quarantined batch
 (snapshots and reason, no figure); a suspicious improvement on a page the
-company controls is stored as a held batch until a person approves it.
+company controls, or a figure an implausible factor from what the same source last
+published (``scrapers.magnitude``, every source), is stored as a held batch until a
+person approves it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from app.services.ingest import (
     sync_source,
     unpublished_batch,
 )
+from app.services.ingest.published_figures import PublishedFigures, published_figures
 from scrapers.base import (
     Document,
     DriftError,
@@ -42,6 +45,7 @@ from scrapers.base import (
     SourceModule,
 )
 from scrapers.http import FetchError, PoliteClient
+from scrapers.magnitude import check_magnitudes
 from scrapers.registry import all_sources, load_source
 
 SessionFactory = Callable[[], Session]
@@ -88,7 +92,11 @@ def _with_known(session: Session, options: ScrapeOptions) -> ScrapeOptions:
 
 
 def _parse_and_check(
-    module: SourceModule, documents: list[Document], options: ScrapeOptions, last: LastRun | None
+    module: SourceModule,
+    documents: list[Document],
+    options: ScrapeOptions,
+    last: LastRun | None,
+    published: PublishedFigures,
 ) -> ParseResult:
     try:
         result = module.parse(documents, options)
@@ -97,6 +105,7 @@ def _parse_and_check(
     except Exception as error:  # a page that trips the parser is drift too, never a crash
         raise DriftError("the page parses", f"{type(error).__name__}: {error}") from error
     module.check(result, last)
+    check_magnitudes(module.SOURCE.kind, result.rows, published, normalize_company_name)
     return result
 
 
@@ -143,8 +152,10 @@ def _run_in_session(
     info = module.SOURCE
     source_id = _sync(session, module)
     options = _with_known(session, options)
+    last = _last_run(session, source_id, module)
+    published = published_figures(session, source_id, info.kind)
     try:
-        result = _parse_and_check(module, documents, options, _last_run(session, source_id, module))
+        result = _parse_and_check(module, documents, options, last, published)
     except DriftError as error:
         return _unpublished(session, module, documents, "quarantined", str(error), dry_run)
     except HeldForReview as held:

@@ -7,6 +7,7 @@ tests against saved pages); what is tested here is what every run does.
 from __future__ import annotations
 
 import types
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app.db import Database
-from app.models import ComplaintCount, ImportBatch
+from app.models import Company, ComplaintCount, ImportBatch
 from scrapers import runner
 from scrapers.base import (
     Document,
@@ -44,10 +45,11 @@ def _parse(documents: list[Document], _options: ScrapeOptions) -> ParseResult:
             continue
         if line.startswith("HOLD"):
             raise HeldForReview("a sudden large improvement")
-        company, value = line.split(";")
+        company, value, *period = line.split(";")
         if not value.strip().isdigit():
             raise DriftError("values that parse", f"{value!r} is not a number")
-        rows.append({"company": company, "metric": "complaints", "period": "2025", "value": value})
+        row = {"company": company, "metric": "complaints", "period": "2025", "value": value}
+        rows.append(row | ({"period": period[0]} if period else {}))
     return ParseResult(rows=rows, evidence=[{"article_date": "2025-11-03"}])
 
 
@@ -212,3 +214,104 @@ def test_a_dry_run_writes_nothing(database: Database, tmp_path: Path) -> None:
     assert (outcome.status, outcome.report["inserted"]) == ("dry_run", 5)
     with database.read() as session:
         assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+# --- Magnitudes against the last good run (every source): a jump is held, not published.
+
+
+def _values(database: Database) -> dict[tuple[str, str], int]:
+    with database.read() as session:
+        rows = session.execute(
+            select(Company.name, ComplaintCount.period, ComplaintCount.value).join(
+                Company, Company.id == ComplaintCount.company_id
+            )
+        )
+        return {(name, period): value for name, period, value in rows}
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "jump"),
+    [
+        ("Exempeltele AB;40", "Exempeltele AB;40000", "40000, last published 40"),  # x1000
+        ("Exempeltele AB;498", "Exempeltele AB;4", "4, last published 498"),  # a cut number
+        ("Exempeltele AB;40", "EXEMPELTELE  AB;400", "400, last published 40"),  # 10x
+    ],
+)
+def test_a_figure_far_from_the_last_published_is_held_for_review(
+    database: Database, tmp_path: Path, before: str, after: str, jump: str
+) -> None:
+    first = _run(database, _file(tmp_path, before, *FULL[1:]))
+    assert first.status == "committed"
+    held = _run(database, _file(tmp_path, after, *FULL[1:]))
+    assert held.status == "held"
+    assert jump in held.message
+    assert _values(database)[("Exempeltele AB", "2025")] == int(before.split(";")[1])
+    with database.read() as session:
+        assert session.get_one(ImportBatch, held.report["batch_id"]).status == "held"
+
+
+def test_an_approved_jump_is_published_from_its_snapshot(
+    database: Database, tmp_path: Path
+) -> None:
+    _run(database, _file(tmp_path, *FULL))
+    held = _run(database, _file(tmp_path, "Exempeltele AB;40000", *FULL[1:]))
+    approved = runner.approve_held_batch(
+        database.write_sessions, held.report["batch_id"], ScrapeOptions()
+    )
+    assert approved.status == "committed"
+    assert _values(database)[("Exempeltele AB", "2025")] == 40000
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        "Sagobanken AB;30",  # 10x, but from 3: small counts move like that
+        "Exempeltele AB;90",  # more than doubled: a bad year, not a wrong unit
+        "Ny AB;5000",  # no earlier figure to compare with
+        "Exempeltele AB;400;2025-03",  # a month is not compared with a year
+    ],
+)
+def test_a_plausible_change_is_published(database: Database, tmp_path: Path, changed: str) -> None:
+    _run(database, _file(tmp_path, *FULL))
+    name = changed.split(";")[0]
+    # the changed line stands in for the company's line of the same period
+    others = [line for line in FULL if not line.startswith(name) or changed.count(";") == 2]
+    outcome = _run(database, _file(tmp_path, *others, changed))
+    assert outcome.status == "committed", outcome.message
+
+
+def test_a_new_period_is_compared_with_the_latest_of_the_same_length(
+    database: Database, tmp_path: Path
+) -> None:
+    _run(database, _file(tmp_path, *FULL, "Exempeltele AB;4;2025-01"))
+    held = _run(database, _file(tmp_path, *FULL, "Exempeltele AB;4000;2025-02"))
+    assert held.status == "held"
+    assert "2025-02: 4000, last published 4" in held.message
+
+
+def test_waits_far_from_the_last_published_are_held(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits = replace(FAKE, slug="fake-waits", kind="waits")
+
+    def parse(documents: list[Document], _options: ScrapeOptions) -> ParseResult:
+        stamp, seconds = documents[0].body.decode().split(";")
+        row = {
+            "company": "Exempeltele AB",
+            "measured_at": stamp,
+            "channel": "phone",
+            "wait_seconds": seconds,
+            "outcome": "answered",
+        }
+        return ParseResult(rows=[row])
+
+    module = types.SimpleNamespace(SOURCE=waits, parse=parse, check=_check, fetch=None)
+    monkeypatch.setattr(runner, "load_source", lambda slug: module)
+    first = _run(database, _file(tmp_path, "2025-03-01T10:00:00+01:00;1200"))
+    assert first.status == "committed", first.message
+    # "1 200 sekunder" read as 1 s
+    held = _run(database, _file(tmp_path, "2025-03-02T10:00:00+01:00;1"))
+    assert held.status == "held"
+    assert "phone/answered" in held.message
+    fine = _run(database, _file(tmp_path, "2025-03-03T10:00:00+01:00;900"))
+    assert fine.status == "committed", fine.message
