@@ -4,8 +4,10 @@
 names us in the User-Agent, obeys robots.txt (and its Crawl-delay), sends one
 request at a time per host with a pause between them, retries 429 and 5xx with
 backoff (honouring Retry-After), keeps to a deadline and a size cap, and follows
-redirects only to public addresses. ``decode_text`` (from ``scrapers.charset``,
-re-exported here) turns a body into text that is safe to store.
+redirects only to public addresses. It connects to the very addresses it checked
+(``scrapers.pinned``), so a second DNS answer cannot lead it elsewhere.
+``decode_text`` (from ``scrapers.charset``, re-exported here) turns a body into
+text that is safe to store.
 
 Nothing else in the project sets a User-Agent, a timeout, a retry or a delay.
 """
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 
+import httpcore
 import httpx
 from protego import Protego
 
@@ -35,6 +38,7 @@ from scrapers.charset import (
     looks_like_mojibake,
     repair_mojibake,
 )
+from scrapers.pinned import AddressBook, PinnedBackend, PinnedTransport
 from scrapers.settings import ScraperSettings
 
 __all__ = [
@@ -212,6 +216,8 @@ class PoliteClient:
     ``allow_private_hosts`` (tests only) skips the public-address check entirely;
     ``allowed_private`` exempts explicit ``host:port`` pairs (``[v6]:port`` for IPv6)
     so that a test's local server can be the first hop while redirects are still judged.
+    ``network`` is where connections are opened (tests fake it); ``transport``, when
+    given, replaces the whole connection layer (tests with ``httpx.MockTransport``).
     """
 
     def __init__(
@@ -225,6 +231,7 @@ class PoliteClient:
         rng: random.Random | None = None,
         allow_private_hosts: bool = False,
         allowed_private: frozenset[str] = frozenset(),
+        network: httpcore.NetworkBackend | None = None,
     ) -> None:
         self.settings = settings or ScraperSettings()
         self.user_agent = f"{AGENT_NAME}/1.0 (+{self.settings.contact_url})"
@@ -234,6 +241,10 @@ class PoliteClient:
         self._allowed_private = allowed_private
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
+        self._pins = AddressBook()
+        if transport is None:
+            backend = PinnedBackend(self._pins, network, allow_unpinned=allow_private_hosts)
+            transport = PinnedTransport(backend)
         # trust_env=False: a proxy from the environment would resolve hosts for us
         # and so get round the public-address check.
         self._http = httpx.Client(
@@ -356,15 +367,15 @@ class PoliteClient:
             return
         port = url.port or (443 if url.scheme == "https" else 80)
         host = url.raw_host.decode("ascii")
-        if (f"[{host}]" if ":" in host else host) + f":{port}" in self._allowed_private:
-            return
         try:
             addresses = self._resolve(host, port)
         except OSError as exc:
             raise NetworkError(str(url), f"cannot resolve {host}: {exc}") from exc
+        exempt = (f"[{host}]" if ":" in host else host) + f":{port}" in self._allowed_private
         refused = [address for address in addresses if not is_public_address(address)]
-        if refused or not addresses:
+        if not exempt and (refused or not addresses):
             raise BlockedAddress(str(url), f"{host} resolves to {', '.join(refused) or 'nothing'}")
+        self._pins.pin(host, port, addresses)  # the connection goes to these, and no other
 
     def _attempt(self, url: httpx.URL, budget: _Budget, cap: int) -> _Fetched:
         host = self._host(url)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import gzip
 import random
+import ssl
 import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import httpcore
 import httpx
 import pytest
 
@@ -22,6 +24,7 @@ from scrapers.http import (
     BlockedAddress,
     DeadlineExceeded,
     HTTPStatusError,
+    NetworkError,
     PoliteClient,
     RobotsDisallowed,
     TextDecodeError,
@@ -33,6 +36,7 @@ from scrapers.http import (
     parse_retry_after,
     repair_mojibake,
 )
+from scrapers.pinned import AddressBook, PinnedBackend
 from scrapers.settings import ScraperSettings
 from tests.scrapers.conftest import LocalServer, Reply, Seen
 
@@ -612,3 +616,112 @@ def test_a_line_in_its_stated_charset_is_read_strictly() -> None:
         decode_as(b"P\x81hittade", "latin-1")
     with pytest.raises(TextDecodeError, match="mojibake"):
         decode_as("Påhittade".encode(), "latin-1")
+
+
+# ---------------------------------------------------------------- the checked address
+
+
+class FakeNetwork(httpcore.NetworkBackend):
+    """The network edge. It records where the client asks to connect; ``public`` stands
+    in for a public host (served by the local server) and any other address is out of
+    reach. Asked for a host *name*, it answers as a rebinding DNS server would the
+    second time: with the private address, where the local server also listens."""
+
+    def __init__(self, port: int, public: str | None = None, tls: list[object] | None = None):
+        self.port = port
+        self.public = public
+        self.tls = tls
+        self.asked: list[str] = []
+        self.real = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        self.asked.append(host)
+        if self.tls is not None:
+            return RecordingTls(self.tls)
+        if host == self.public or not host[0].isdigit():
+            return self.real.connect_tcp("127.0.0.1", self.port, timeout)
+        raise httpcore.ConnectError(f"{host} is out of reach in tests")
+
+
+class RecordingTls(httpcore.NetworkStream):
+    """A connection whose TLS handshake records what it was asked to verify, then fails."""
+
+    def __init__(self, seen: list[object]) -> None:
+        self.seen = seen
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        self.seen += [server_hostname, ssl_context.check_hostname, ssl_context.verify_mode]
+        raise httpcore.ConnectError("no TLS in tests")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_second_dns_answer_cannot_lead_the_client_to_a_private_address(
+    local_server: LocalServer,
+) -> None:
+    """DNS rebinding: public for the check, private for the connection."""
+    local_server.route("/secret", Reply(body=b"internal"))
+    network = FakeNetwork(local_server.port)  # 93.184.215.14 itself is out of reach
+    client = PoliteClient(
+        settings(max_retries=0), resolve=lambda host, port: ["93.184.215.14"], network=network
+    )
+    with client, pytest.raises(NetworkError):
+        client.get(f"http://intranet.example:{local_server.port}/secret")
+    assert network.asked == ["93.184.215.14"]
+    assert local_server.seen == []
+
+
+def test_the_connection_goes_to_the_checked_address_with_the_host_name_kept(
+    local_server: LocalServer,
+) -> None:
+    local_server.route("/robots.txt", Reply(404))
+    local_server.route("/page", Reply(body=b"ok"))
+    network = FakeNetwork(local_server.port, public="93.184.215.14")
+    client = PoliteClient(settings(), resolve=lambda host, port: ["93.184.215.14"], network=network)
+    with client:
+        document = client.get(f"http://shop.example:{local_server.port}/page")
+    assert document.body == b"ok"
+    assert set(network.asked) == {"93.184.215.14"}
+    assert {seen.headers["host"] for seen in local_server.seen} == {
+        f"shop.example:{local_server.port}"
+    }
+
+
+def test_tls_verifies_the_host_name_while_connecting_to_the_checked_address() -> None:
+    seen: list[object] = []
+    network = FakeNetwork(0, tls=seen)
+    client = PoliteClient(
+        settings(max_retries=0), resolve=lambda host, port: ["93.184.215.14"], network=network
+    )
+    with client, pytest.raises(NetworkError):
+        client.get("https://shop.example/")
+    assert network.asked == ["93.184.215.14"]
+    assert seen == ["shop.example", True, ssl.CERT_REQUIRED]
+
+
+def test_a_host_that_was_never_checked_is_not_connected_to() -> None:
+    network = FakeNetwork(0)
+    backend = PinnedBackend(AddressBook(), network)
+    with pytest.raises(httpcore.ConnectError, match="not checked"):
+        backend.connect_tcp("shop.example", 443)
+    assert network.asked == []
+
+
+def test_the_next_checked_address_is_tried_when_one_does_not_answer(
+    local_server: LocalServer,
+) -> None:
+    book = AddressBook()
+    book.pin("shop.example", 80, ["93.184.215.14", "93.184.215.15"])
+    network = FakeNetwork(local_server.port, public="93.184.215.15")
+    PinnedBackend(book, network).connect_tcp("shop.example", 80).close()
+    assert network.asked == ["93.184.215.14", "93.184.215.15"]
