@@ -94,12 +94,14 @@ CHROMIUM := /usr/bin/chromium
 browser-deps:
 	$(call debian_package,$(CHROMIUM),chromium,the browser tests)
 
-# The deployment test (tests/test_deployment.py, .ci/deployment) runs Debian's nginx
+# The deployment test (tests/test_deployment.py, .ci/deployment.py) runs Debian's nginx
 # in front of two app servers, and backs PostgreSQL up with its own client tools.
 NGINX := /usr/sbin/nginx
+PG_DUMP := /usr/bin/pg_dump
 
 deployment-deps:
 	$(call debian_package,$(NGINX),nginx,the deployment tests)
+	$(call debian_package,$(PG_DUMP),postgresql-client,the deployment tests)
 
 # SQLite always; PostgreSQL too when SHAMELIST_TEST_DATABASE_URL names one.
 test: lint browser-deps deployment-deps

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.client_address import parse_trusted_proxies
+
 DEFAULT_DATABASE_URL = "sqlite:///./shamelist.db"
 
 
@@ -31,6 +33,25 @@ class Settings(BaseSettings):
     contact_email: str = "kontakt@example.org"
     data_licence: str = "CC BY 4.0"
     data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
+    # Rate limits (contract v2). X-Forwarded-For names the client only on a request from
+    # one of these proxies (addresses or CIDR networks, comma-separated). Requests are
+    # counted in fixed windows: the import and reply APIs per token and per client address
+    # in the database, so every app server agrees; /search per client address in each
+    # worker process (app/web/rate_limits.py says why). An address allows more than a
+    # token: several tokens may come from one office.
+    trusted_proxies: str = ""
+    rate_limit_window_seconds: int = Field(default=60, ge=1)
+    import_limit_per_token: int = Field(default=60, ge=1)
+    import_limit_per_address: int = Field(default=120, ge=1)
+    reply_limit_per_token: int = Field(default=20, ge=1)
+    reply_limit_per_address: int = Field(default=60, ge=1)
+    search_limit_per_address: int = Field(default=60, ge=1)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, text: str) -> str:
+        parse_trusted_proxies(text)  # a ValueError names the entry that is wrong
+        return text
 
     @field_validator("database_url")
     @classmethod

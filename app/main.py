@@ -20,15 +20,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import health, imports, read, replies
+from app.client_address import parse_trusted_proxies
 from app.config import Settings
 from app.db import Database, PoolSettings
 from app.deps import RankingMemo
 from app.services.errors import BadQueryError
+from app.services.rate_limits import RateLimitedError
 from app.web import downloads, editions, feeds, findable, metrics, pages
 from app.web.data_version_reader import DataVersionReader
 from app.web.errors import error_page, wants_html
 from app.web.overload import ConcurrencyLimitMiddleware
 from app.web.page_cache import PageCacheMiddleware
+from app.web.rate_limits import SearchRateLimitMiddleware, rate_limited_handler
 from app.web.request_guards import HeadAsGetMiddleware, RejectNulMiddleware
 from app.web.request_log import RequestLogMiddleware
 from app.web.security import SECURITY_HEADERS, SecurityHeadersMiddleware
@@ -85,6 +88,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrency)
     app.add_middleware(PageCacheMiddleware)
+    # Outside the page cache, so that searches answered from memory count too.
+    trusted = parse_trusted_proxies(settings.trusted_proxies)
+    app.add_middleware(
+        SearchRateLimitMiddleware,
+        limit=settings.search_limit_per_address,
+        window_seconds=settings.rate_limit_window_seconds,
+        trusted=trusted,
+    )
     app.add_middleware(RejectNulMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
@@ -92,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # and other sites' scripts may read it (GET only; no credentials).
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"])
     # Outermost: every answer, even a 503 or one from the cache, has its request id.
-    app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(RequestLogMiddleware, trusted=trusted)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(imports.router)
     app.include_router(imports.snapshots_router)
@@ -106,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(findable.router)
     app.include_router(pages.router)
     _add_error_handlers(app)
+    app.add_exception_handler(RateLimitedError, rate_limited_handler)
     return app
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from app.api.auth import bearer_secret, unauthorized
 from app.api.body import receive_body
+from app.api.rate_limits import IMPORT_RATE_LIMIT
 from app.db import Database
 from app.deps import BatchId, DatabaseDep, ReadSessionDep, SettingsDep
 from app.imports import run_import
@@ -37,7 +38,7 @@ def _import_token(database: Database, authorization: str | None) -> ApiToken:
     return token
 
 
-@router.post("/{kind}", status_code=201, response_model=None)
+@router.post("/{kind}", status_code=201, response_model=None, dependencies=[IMPORT_RATE_LIMIT])
 async def create_import(
     kind: str,
     request: Request,

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.api.auth import bearer_secret, unauthorized
+from app.api.rate_limits import REPLY_RATE_LIMIT
 from app.deps import DatabaseDep
 from app.models import ApiToken, Company
 from app.services.companies import company_by_slug
@@ -58,7 +59,9 @@ def _token(session: Session, authorization: str | None) -> ApiToken | None:
     return token
 
 
-@router.post("/{slug}/replies", status_code=201, response_model=None)
+@router.post(
+    "/{slug}/replies", status_code=201, response_model=None, dependencies=[REPLY_RATE_LIMIT]
+)
 async def post_reply(
     slug: str, request: Request, database: DatabaseDep, authorization: Authorization = None
 ) -> JSONResponse:

@@ -14,6 +14,7 @@ from app.models.figures import (
     WaitMonthCount,
     WaitPeriodMedian,
 )
+from app.models.rate_limits import RateLimitCount
 from app.models.replies import Reply
 from app.models.sources import (
     ApiToken,
@@ -41,6 +42,7 @@ __all__ = [
     "EditionFile",
     "EditionNote",
     "ImportBatch",
+    "RateLimitCount",
     "RawSnapshot",
     "Reply",
     "SearchTerm",

@@ -2,7 +2,8 @@
 
 A request id a proxy already gave (``X-Request-ID``, letters, digits, ``-`` and
 ``_``, at most 64) is kept, so that one id follows a request through the proxy and
-the app; otherwise a new one is made. The line says method, path, status and time.
+the app; otherwise a new one is made. The line says method, path, status and time,
+and the client's address under the trusted-proxy rule (``app.client_address``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.client_address import TrustedProxies, client_address
 from app.web.metrics import CACHED_ROUTE, record
 
 logger = logging.getLogger("shamelist.access")
@@ -30,8 +32,9 @@ def request_id_of(scope: Scope) -> str:
 
 
 class RequestLogMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, trusted: TrustedProxies | None = None) -> None:
         self.app = app
+        self.trusted = trusted or TrustedProxies()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,6 +60,7 @@ class RequestLogMiddleware:
             seconds = time.perf_counter() - started
             fields = {
                 "request_id": request_id,
+                "client": client_address(scope, self.trusted),
                 "method": scope.get("method"),
                 "path": scope.get("path"),
                 "status": status,

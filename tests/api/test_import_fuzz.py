@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
 from fastapi.testclient import TestClient
+
+from app.config import Settings
 
 VALID_CSV = (
     "company,org_number,measured_at,channel,wait_seconds,outcome,transfers,external_id,source_url\n"
@@ -70,6 +73,14 @@ def _json_cases() -> list[bytes]:
         b"null",
         b'"rows"',
     ]
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """These tests send hundreds of imports with one token on purpose: no rate limit."""
+    return settings.model_copy(
+        update={"import_limit_per_token": 10_000, "import_limit_per_address": 10_000}
+    )
 
 
 def test_mutated_bodies_never_get_a_5xx(client: TestClient, auth: dict[str, str]) -> None:
