@@ -164,9 +164,7 @@ def reply_secret(limited: Settings, database: Database) -> str:
 
 def post_reply(client: TestClient, secret: str) -> Any:
     body = {"metric": "complaints", "period": "2025", "kind": "reply", "text": ""}
-    return client.post(
-        "/api/v1/companies/sparrbolaget/replies", json=body, headers=bearer(secret)
-    )
+    return client.post("/api/v1/companies/sparrbolaget/replies", json=body, headers=bearer(secret))
 
 
 def test_a_reply_flood_gets_429_per_token_even_when_each_reply_is_refused(
