@@ -149,6 +149,9 @@ def _parts(tokens: list[tuple[str, str]], default_unit: str | None) -> tuple[int
         unit = _UNIT_WORDS[rest[1][1].lower().rstrip(".")]
         if units and order.index(unit) <= order.index(units[-1]):
             raise DurationError(f"{_joined(tokens)!r}: units out of order or repeated")
+        # "1 tim 65 min" is no way to write a wait: garbled, so not guessed at.
+        if units and _number(rest[0][1]) >= 60:
+            raise DurationError(f"{_joined(tokens)!r}: minutes or seconds past 59")
         total += _number(rest[0][1]) * SECONDS_PER_UNIT[unit]
         units.append(unit)
         rest = rest[2:]

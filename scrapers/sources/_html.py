@@ -41,8 +41,10 @@ _WHOLE_NUMBER = re.compile(r"^(?:[0-9]+|[0-9]{1,3}(?:[ \u00a0\u2009\u202f][0-9]{
 _THOUSANDS = re.compile(r"[ \u00a0\u2009\u202f]")
 # End tags HTML requires: a table or list without its end tag was cut.
 _CLOSED_ELEMENTS = ("table", "ul", "ol")
-# What marks a footnote after a name: "Fiktiva Flyg AB*", "Exempeltele AB¹".
+# What marks a footnote after a name: "Fiktiva Flyg AB*", "Exempeltele AB¹",
+# "Exempeltele AB (1)", "Exempeltele AB 1)".
 FOOTNOTE_MARKS = "*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰"
+_FOOTNOTE_AFTER_NAME = re.compile(rf"(?:[{FOOTNOTE_MARKS}]|\s*\([0-9]{{1,2}}\)|\s[0-9]{{1,2}}\))+$")
 # A <sup> holding this is a footnote mark ("1", "*", "a", "1,2"), not part of the cell.
 _FOOTNOTE_SUP = re.compile(r"^[0-9a-z*†‡§,)( ]{1,5}$")
 # Rows that sum or explain the others: "Totalt", "Summa", "Övriga (42 företag)".
@@ -78,34 +80,35 @@ def soup_of(document: Document) -> BeautifulSoup:
 
 
 class _PageEnd(HTMLParser):
-    """Notes which end tags a page has and whether it stops right after ``</html>``."""
+    """Notes which end tags a page has and whether it stops on an end tag."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.body_closed = False
-        self.ends_with_html = False
+        self.closed: set[str] = set()
+        self.ends_on_end_tag = False
         self.unclosed = dict.fromkeys(_CLOSED_ELEMENTS, 0)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.ends_with_html = False
+        self.ends_on_end_tag = False
         if tag in self.unclosed:
             self.unclosed[tag] += 1
 
     def handle_endtag(self, tag: str) -> None:
-        self.ends_with_html = tag == "html"
-        self.body_closed = self.body_closed or tag == "body"
+        self.ends_on_end_tag = True
+        self.closed.add(tag)
         if tag in self.unclosed:
             self.unclosed[tag] -= 1
 
     def handle_data(self, data: str) -> None:
         # A page cut inside a tag or a cell leaves text after the last tag.
         if data.strip():
-            self.ends_with_html = False
+            self.ends_on_end_tag = False
 
 
 def expect_whole_page(text: str, where: str) -> None:
-    """Refuse a page that does not end as a page does: ``</body>`` and ``</html>`` at the
-    end (only white space or comments after), and every table and list closed.
+    """Refuse a page that does not end as a page does: ``</body>`` and ``</html>`` both
+    there, the last tag an end tag (a script appended after ``</html>`` is no cut), only
+    white space or comments after it, and every table and list closed.
 
     A cut page is the quiet way to a wrong figure: a count of 498 cut to 49, a list
     that loses its last case. Both end tags are optional in HTML, but every page these
@@ -114,7 +117,7 @@ def expect_whole_page(text: str, where: str) -> None:
     end = _PageEnd()
     end.feed(text)
     end.close()
-    if not (end.body_closed and end.ends_with_html):
+    if not ({"body", "html"} <= end.closed and end.ends_on_end_tag):
         raise DriftError("page is whole", f"{where}: the page does not end with </body></html>")
     cut = [f"<{tag}>" for tag, count in end.unclosed.items() if count > 0]
     if cut:
@@ -135,7 +138,7 @@ def swedish_int(text: str, expectation: str, where: str) -> int:
 def company_name(text: str, where: str) -> str:
     """The company a cell names, without footnote marks; a total or footnote row is drift."""
     shown = clean(text)
-    name = clean(shown.rstrip(FOOTNOTE_MARKS))
+    name = clean(_FOOTNOTE_AFTER_NAME.sub("", shown))
     if not name:
         raise DriftError("company named", f"{where} has no company name")
     if shown[0] in FOOTNOTE_MARKS or _NOT_A_COMPANY.match(name):

@@ -46,6 +46,7 @@ def test_a_duration_is_read_whole(text: str, unit: str | None, seconds: int) -> 
         ("0:45 sek", None),  # a clock time in seconds means nothing
         ("5 min 1 tim", None),  # units out of order
         ("5 min 3 min", None),  # a unit twice
+        ("1 tim 65 min", None),  # minutes past 59 after hours
         ("1 tim 5", None),  # the last number has no unit
         ("1 tim och", None),  # cut short after the joining word
         ("5,30 min", None),  # 5.30 or 5:30? not guessed

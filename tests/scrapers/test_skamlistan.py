@@ -257,6 +257,14 @@ def footnote_on_the_count_header(html: str) -> str:
     return html.replace(">Antal anmälningar<", ">Antal anmälningar<sup>2</sup><")
 
 
+def footnote_in_parentheses(html: str) -> str:
+    return html.replace("Fiktiva Flyg AB*", "Fiktiva Flyg AB (1)")
+
+
+def script_after_the_page(html: str) -> str:
+    return html + '<script src="/statistik.js"></script>\n'
+
+
 def total_in_the_table_foot(html: str) -> str:
     return html.replace(
         "</tbody>", "</tbody><tfoot><tr><td></td><td>Totalt</td><td>11 048</td></tr></tfoot>"
@@ -271,6 +279,8 @@ READ_EXACTLY = [
     footnote_in_sup,
     footnote_in_superscript_digit,
     footnote_on_the_count_header,
+    footnote_in_parentheses,
+    script_after_the_page,
     total_in_the_table_foot,
     no_break_spaces_everywhere,
 ]
@@ -281,6 +291,13 @@ def test_a_changed_page_that_is_still_clear_is_read_exactly(mutate: Callable[[st
     html = mutate(saved_page())
     assert html != saved_page()
     assert [(row["company"], int(row["value"])) for row in run(html, FULL).rows] == EXPECTED
+
+
+def test_the_saved_article_cut_anywhere_is_drift() -> None:
+    page = saved_page()
+    for cut in [*range(0, len(page.rstrip()), 23), page.index("<td>498</td>") + len("<td>49")]:
+        with pytest.raises(DriftError, match="page is whole"):
+            run(page[:cut])
 
 
 def test_fetch_asks_for_the_article() -> None:

@@ -203,6 +203,13 @@ def test_a_changed_page_is_drift(
     assert expectation in str(caught.value)
 
 
+def test_the_saved_list_cut_anywhere_is_drift() -> None:
+    page = saved_page()
+    for cut in range(0, len(page.rstrip()), 23):
+        with pytest.raises(DriftError, match="page is whole"):
+            run(page[:cut])
+
+
 EXEMPELTELE_ROW = "<tr><td>Exempeltele AB</td><td>Elektronik</td><td>2025-03-04</td>"
 
 

@@ -264,6 +264,14 @@ def test_a_swedish_duration_is_read_whole(
     assert {row["source_url"]: int(row["wait_seconds"]) for row in rows}[url] == seconds
 
 
+@pytest.mark.parametrize("url", list(SAVED))
+def test_a_saved_page_cut_anywhere_is_drift(url: str) -> None:
+    page = saved_pages()[url]
+    for cut in range(0, len(page.rstrip()), 7):
+        with pytest.raises(DriftError, match="page is whole"):
+            run({**saved_pages(), url: page[:cut]})
+
+
 def test_an_error_page_is_drift() -> None:
     [document, *_] = documents(saved_pages())
     failed = Document(url=document.url, body=b"<p>Tillf\xc3\xa4lligt fel</p>", status=503)
