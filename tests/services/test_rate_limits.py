@@ -3,6 +3,8 @@ forgotten, a refused request counted nowhere."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import select
 
@@ -61,3 +63,21 @@ def test_the_address_limit_holds_across_subjects_and_says_so(database: Database)
         count(database, 1_000_000_020.0 + n, Limit(f"token:{n}", 5, "token"), ADDRESS)
     with pytest.raises(RateLimitedError, match="per client address"):
         count(database, 1_000_000_030.0, Limit("token:9", 5, "token"), ADDRESS)
+
+
+def test_requests_counted_at_once_from_many_connections_let_exactly_the_limit_through(
+    database: Database,
+) -> None:
+    limit = Limit("token:1", 10, "token")
+
+    def one(_n: int) -> bool:
+        try:
+            count(database, 1_000_000_020.0, limit)
+        except RateLimitedError:
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        passed = list(pool.map(one, range(40)))
+    assert passed.count(True) == 10
+    assert hits(database) == {("token:1", 1_000_000_020): 10}
