@@ -50,6 +50,13 @@ COVERS_PATTERN = re.compile(
     rf"(?P<covers>(?:(?:(?:{MONTH_NAMES})\s*[–—-]\s*)?(?:{MONTH_NAMES})|helåret)\s+(?P<year>\d{{4}}))",
     re.IGNORECASE,
 )
+# Words in a caption or header that make the figures something other than plain
+# counts: thousands, shares, rates. Such a table is refused rather than rescaled.
+NOT_PLAIN_COUNTS = re.compile(
+    r"\b(?:tusental|tusen|miljoner|procent|andel|promille)\b|%|\bper\s+(?:\d|tusen|miljon)",
+    re.IGNORECASE,
+)
+UNIT_SELECTOR = f"{COVERS_SELECTOR}, {TABLE_SELECTOR} th"
 ISO_DATE_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 # Konsumentverket registers some tens of thousands of reports a year in all; one
 # company above this many is a parsing error, not news.
@@ -85,6 +92,7 @@ def parse(documents: list[Document], options: ScrapeOptions) -> ParseResult:
     soup = soup_of(document)
     article_date = _article_date(soup)
     covers, year = _covers(soup, article_date)
+    _expect_plain_counts(soup)
     table = find_table(
         soup, TABLE_SELECTOR, [RANK_COLUMN, COMPANY_COLUMN, COUNT_COLUMN], "the list's table"
     )
@@ -156,6 +164,15 @@ def _covers(soup: BeautifulSoup, article_date: str) -> tuple[str, str]:
             f"the figures cover {match.group('covers')!r}, but the article is from {article_date}",
         )
     return match.group("covers"), str(year)
+
+
+def _expect_plain_counts(soup: BeautifulSoup) -> None:
+    for element in soup.select(UNIT_SELECTOR):
+        found = NOT_PLAIN_COUNTS.search(clean(element.get_text(" ")))
+        if found:
+            raise DriftError(
+                "unit unchanged", f"{clean(element.get_text(' '))!r} says {found.group(0)!r}"
+            )
 
 
 def _ranked_entry(number: int, cells: dict[str, str]) -> tuple[int, str, int]:

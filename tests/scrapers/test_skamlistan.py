@@ -200,7 +200,17 @@ def company_twice_with_a_soft_hyphen(html: str) -> str:
     return html.replace("Fantasimöbler", "Exem\u00adpeltele  AB")
 
 
+def counts_in_thousands(html: str) -> str:
+    return html.replace("Antal anmälningar till", "Antal anmälningar (tusental) till")
+
+
+def counts_per_100k_customers(html: str) -> str:
+    return html.replace(">Antal anmälningar<", ">Antal anmälningar<br>per 100 000 kunder<")
+
+
 MUTATIONS: list[tuple[Callable[[str], str], str, LastRun | None]] = [
+    (counts_in_thousands, "unit unchanged", None),
+    (counts_per_100k_customers, "unit unchanged", None),
     (cut_mid_number, "page is whole", None),
     (cut_after_the_table, "page is whole", None),
     (table_end_tag_lost, "page is whole", None),
