@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -271,10 +271,10 @@ def table_digests_postgres(url: str) -> list[str]:
     return psql(url, f"{union} ORDER BY 1").splitlines()
 
 
-def check_postgres_backup(admin_url: str, url: str, run_dir: Path, name: str) -> None:
+def check_postgres_backup(admin_url: str, url: str, run_dir: Path) -> None:
     dump = run_dir / "shamelist.dump"
     run("pg_dump", "--format=custom", f"--file={dump}", url)
-    with scratch_database(admin_url, f"{name}_restored") as restored:
+    with scratch_database(admin_url, f"{urlsplit(url).path.lstrip('/')}_restored") as restored:
         run("pg_restore", "--no-owner", "--exit-on-error", f"--dbname={restored}", str(dump))
         original, copy = table_digests_postgres(url), table_digests_postgres(restored)
     check(any(line.startswith("companies|4|") for line in original), f"4 companies: {original}")
@@ -355,13 +355,13 @@ def deploy(admin_url: str, run_dir: Path, name: str) -> None:
     with ThreadPoolExecutor(max_workers=1) as beside:
         sqlite_checked = beside.submit(check_sqlite_backup, run_dir / "sqlite")
         with scratch_database(admin_url, name) as url:
-            deploy_on(url, run_dir)
-            check_postgres_backup(admin_url, url, run_dir, name)
+            deploy_on(url, run_dir, backup=lambda: check_postgres_backup(admin_url, url, run_dir))
         sqlite_checked.result()
 
 
-def deploy_on(url: str, run_dir: Path) -> None:
-    """Two app servers on the PostgreSQL database `url`, nginx in front, and the checks."""
+def deploy_on(url: str, run_dir: Path, backup: Callable[[], None]) -> None:
+    """Two app servers on the PostgreSQL database `url`, nginx in front, and the checks;
+    the backup is taken while they run, as it would be on a live site."""
     env = app_env(url.replace("postgresql://", "postgresql+psycopg://", 1))
     run(SHAMELIST, "db", "upgrade", env=env)
     created = run(SHAMELIST, "token", "create", "--name", "Partner", "--source", "p", env=env)
@@ -377,6 +377,7 @@ def deploy_on(url: str, run_dir: Path) -> None:
             check_ranking_through_proxy(proxy, token)
             check_client_address(proxy, apps, logs, run_dir / "nginx-access.log")
             check_import_seen_by_both(proxy, apps, token)
+            backup()
 
 
 def main() -> int:

@@ -44,7 +44,7 @@ def test_two_app_servers_behind_nginx_serve_one_database_and_its_backups_restore
         check=False,
     )
     if done.returncode == MISSING_TOOLS:
-        message = f"{done.stdout.strip()}: run `make test` as root (it installs nginx)"
+        message = f"{done.stdout.strip()}: run `make test` as root (it installs them)"
         if in_ci():
             pytest.fail(f"CI is set, so the deployment test must run: {message}")
         pytest.skip(message)
