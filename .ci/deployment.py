@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 SHAMELIST = str(Path(sys.executable).with_name("shamelist"))
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-TOOLS = [NGINX, "psql", "pg_dump", "pg_restore"]
+TOOLS = [NGINX, "psql", "createdb", "dropdb", "pg_dump", "pg_restore"]
 PROXY_ADDRESS = "127.0.0.2"
 CLIENT_ADDRESS = "127.0.0.3"
 FORGED_ADDRESS = "203.0.113.7"  # TEST-NET-3: never a real client
@@ -141,12 +141,13 @@ def psql(url: str, sql: str) -> str:
 @contextlib.contextmanager
 def scratch_database(admin_url: str, name: str) -> Iterator[str]:
     """A new PostgreSQL database beside the one admin_url names, dropped afterwards."""
-    psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    psql(admin_url, f'CREATE DATABASE "{name}"')
+    dropdb = ["dropdb", "--if-exists", "--force", f"--maintenance-db={admin_url}", name]
+    run(*dropdb)
+    run("createdb", f"--maintenance-db={admin_url}", name)
     try:
         yield libpq_url(admin_url, name)
     finally:
-        psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        run(*dropdb)
 
 
 def app_env(database_url: str) -> dict[str, str]:
