@@ -5,15 +5,21 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from app.deps import RankingDep, ReadSessionDep
+from app.deps import RankingDep, ReadSessionDep, request_data_version
+from app.metrics import get_metric
 from app.models import Company
 from app.services.companies import aliases_of, company_by_slug
 from app.services.company_figures import raw_counts
-from app.services.company_standing import yearly_ranks
+from app.services.company_places import (
+    MetricPlaces,
+    PlacesMemo,
+    as_year_ranks,
+    places_over_time,
+)
 from app.services.rankings import Ranking
 from app.services.replies import company_replies, reply_json
 from app.services.search import search_companies
@@ -76,8 +82,34 @@ def rankings_json(ranking: RankingDep) -> JSONResponse:
     return JSONResponse(ranking_json(ranking))
 
 
-def _company_json(session: Session, company: Company) -> dict[str, Any]:
+def places_json(places: list[MetricPlaces]) -> dict[str, list[dict[str, Any]]]:
+    """Each metric's place in every yearly ranking, keyed by metric."""
+    return {
+        metric.metric: [
+            {
+                "period": str(place.period),
+                "value": json_number(place.value),
+                "value_text": get_metric(place.metric).format(place.value),
+                "sample_size": place.sample_size,
+                "status": place.status,
+                "rank": place.rank,
+                "ranked": place.ranked,
+                "sector_percentile": place.sector_percentile,
+                "sector_worse": place.sector_worse,
+                "sector_ranked": place.sector_ranked,
+            }
+            for place in metric.places
+        ]
+        for metric in places
+    }
+
+
+def _company_json(
+    session: Session, company: Company, memo: PlacesMemo, version: int | None
+) -> dict[str, Any]:
     sector = sector_of(session, company)
+    figures = load_company_figures(session, company.id)
+    places = places_over_time(session, figures, company.sector_id, memo=memo, version=version)
     return {
         "slug": company.slug,
         "name": company.name,
@@ -95,14 +127,15 @@ def _company_json(session: Session, company: Company) -> dict[str, Any]:
                 }
                 for point in history.points
             ]
-            for history in company_history(load_company_figures(session, company.id))
+            for history in company_history(figures)
             if history.has_data
         },
+        "places": places_json(places),
         "replies": [reply_json(reply) for reply in company_replies(session, company.id)],
         "complaint_ranks": [
             {"period": str(r.period), "rank": r.rank, "ranked": r.ranked}
-            for r in yearly_ranks(session, company.id)
-            if r.metric == "complaints"
+            for r in as_year_ranks(places)
+            if r.metric == "complaints" and r.ranked
         ],
         "figures": [
             {
@@ -120,14 +153,18 @@ def _company_json(session: Session, company: Company) -> dict[str, Any]:
 
 
 @router.get("/companies/{slug}", response_model=None)
-def company_json(slug: str, session: ReadSessionDep) -> JSONResponse | RedirectResponse:
-    """A company, every metric over time, its yearly complaint ranks and its raw figures."""
+def company_json(
+    request: Request, slug: str, session: ReadSessionDep
+) -> JSONResponse | RedirectResponse:
+    """A company, every metric over time, its place in every yearly ranking, its yearly
+    complaint ranks and its raw figures."""
     company = company_by_slug(session, slug)
     if company is None:
         raise HTTPException(404, detail=f"no company has the slug {slug!r}")
     if company.slug != slug:
         return RedirectResponse(f"/api/v1/companies/{company.slug}", status_code=301)
-    return JSONResponse(_company_json(session, company))
+    memo: PlacesMemo = request.app.state.places
+    return JSONResponse(_company_json(session, company, memo, request_data_version(request)))
 
 
 @router.get("/search")

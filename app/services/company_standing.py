@@ -1,13 +1,14 @@
 """Where a company stands: its ranks over the years, its sector, Spain's 3-minute bar.
 
-Ranks over time are counted from the stored aggregates (a rank is one more than
-the number of ranked companies with a larger value), in one query for every
-year, so a company page costs the same however much data the site holds.
+``yearly_ranks`` (the company's feed) counts complaint and median-wait ranks from the
+stored aggregates (a rank is one more than the number of ranked companies with a
+larger value), in one query for every year. The company page and its JSON place it
+in every metric's ranking with ``app.services.company_places``, which also gives its
+figures against its sector's median (``SectorPlace``).
 """
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,22 +16,13 @@ from typing import Any
 from sqlalchemy import Select, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from app.metrics import COUNT, MEDIAN, METRICS, MIN_SAMPLE, RATE, SHARE, get_metric
-from app.models import Company, ComplaintPeriodValue, WaitPeriodMedian
+from app.metrics import METRICS, MIN_SAMPLE, get_metric
+from app.models import ComplaintPeriodValue, WaitPeriodMedian
 from app.periods import Period
 from app.schemas import CHANNELS
-from app.services.metrics import (
-    Figures,
-    is_rankable,
-    load_counts,
-    load_medians,
-    load_period_tallies,
-    rankable_values,
-)
 from app.services.series import CompanyFigures
 
 SPANISH_BAR = Decimal("0.95")  # Spain's customer-service law: 95 % answered within 3 minutes
-RANKED_OVER_TIME = ("complaints", "wait_median")
 
 
 @dataclass(frozen=True)
@@ -113,62 +105,6 @@ def yearly_ranks(session: Session, company_id: int, *, channel: str = "phone") -
         if ranked
     ]
     return sorted(ranks, key=lambda r: (r.metric, r.period))
-
-
-def _latest_rankable(company: CompanyFigures) -> dict[str, Period]:
-    """For each metric, the latest year in which the company's value could be ranked."""
-    latest = {}
-    for metric in METRICS.values():
-        for year in reversed(company.years):
-            value = company.value(metric, Period(year, "year"))
-            if value is not None and is_rankable(metric, value):
-                latest[metric.slug] = Period(year, "year")
-                break
-    return latest
-
-
-def _sector_figures(
-    session: Session, sector_id: int, wanted: dict[str, Period], channel: str
-) -> Figures:
-    """The sector's companies' figures in the years ``wanted``: a query per family."""
-    peers = select(Company.id).where(Company.sector_id == sector_id)
-    figures = Figures()
-    metrics = [get_metric(slug) for slug in wanted]
-    counted = [m for m in metrics if m.family in (COUNT, RATE)]
-    if counted:
-        reads = sorted({m.reads for m in counted})
-        years = sorted({str(wanted[m.slug]) for m in counted})
-        rates = any(m.family == RATE for m in counted)
-        load_counts(session, figures, reads, years, peers, with_customers=rates)
-    medians = [m for m in metrics if m.family == MEDIAN]
-    if medians:
-        reads = sorted({m.reads for m in medians})
-        years = sorted({str(wanted[m.slug]) for m in medians})
-        load_medians(session, figures, reads, years, [channel], peers)
-    for year in sorted({wanted[m.slug] for m in metrics if m.family == SHARE}):
-        load_period_tallies(session, figures, year, channel, peers)
-    return figures
-
-
-def sector_places(
-    session: Session, company: CompanyFigures, sector_id: int | None
-) -> list[SectorPlace]:
-    """For each metric, the company's value in its latest year against its sector's median."""
-    if sector_id is None:
-        return []
-    wanted = _latest_rankable(company)
-    figures = _sector_figures(session, sector_id, wanted, company.channel)
-    places = []
-    for slug, period in wanted.items():
-        metric = get_metric(slug)
-        values = figures.values(metric, period, company.channel)
-        rankable = rankable_values(metric, values)
-        if company.company_id in rankable:
-            median = Decimal(statistics.median(rankable.values()))
-            places.append(
-                SectorPlace(slug, period, rankable[company.company_id], median, len(rankable))
-            )
-    return places
 
 
 def law_bars(company: CompanyFigures) -> list[LawBar]:

@@ -56,13 +56,16 @@ CSV_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("org_number", "Swedish organisationsnummer, NNNNNN-NNNN; empty when unknown."),
         (
             "kind",
-            "What the row is: complaints, customers or waits (as the import kinds), or "
-            "reply (the company's answer to a figure).",
+            "What the row is: complaints, customers or waits (as the import kinds), "
+            "place (its place in a metric's yearly ranking) or reply (the company's answer "
+            "to a figure).",
         ),
         (
             "status",
             "current: the figure in use; replaced: a value a later batch (or a company "
-            "merge) set aside, kept for the record.",
+            "merge) set aside, kept for the record. For places: ranked, too_few (a wait "
+            "figure from fewer measurements than the metric's minimum) or not_ranked (a "
+            "count or rate of 0).",
         ),
         (
             "metric",
@@ -102,6 +105,24 @@ CSV_COLUMNS: dict[str, list[tuple[str, str]]] = {
             "metric and period (outcome says reply or dispute; value is the figure it "
             "answered; recorded_at when it answered).",
         ),
+        (
+            "sample_size",
+            "Places of wait metrics only: the measurements behind the figure.",
+        ),
+        (
+            "rank",
+            "Places only: the place in the metric's ranking of the year, as /rankings shows "
+            "it (1 is the worst); empty unless ranked.",
+        ),
+        ("ranked", "Places only: how many companies that ranking ranked."),
+        (
+            "sector_percentile",
+            "Places only: the share of the other ranked companies of its sector whose figure "
+            "was worse (larger), in whole percent rounded down; a tie is not worse. Empty "
+            "when not ranked or ranked alone in its sector.",
+        ),
+        ("sector_worse", "Places only: how many of those companies had a worse figure."),
+        ("sector_ranked", "Places only: companies of its sector ranked, itself included."),
     ],
     "complaints": [
         ("company", "The company's name."),

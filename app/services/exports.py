@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Executable, select
 from sqlalchemy.orm import Session
 
+from app.metrics import get_metric
 from app.models import (
     Company,
     CompanyAlias,
@@ -30,9 +31,11 @@ from app.models import (
     Source,
     WaitMeasurement,
 )
+from app.services.company_places import places_over_time
 from app.services.data_dictionary import CSV_COLUMNS
 from app.services.rankings import Ranking
 from app.services.replies import reply_points
+from app.services.series import load_company_figures
 from app.services.uncertainty import Certainty
 
 # How many rows a streamed query fetches at a time.
@@ -92,19 +95,21 @@ class CompanyRef:
     name: str
     slug: str
     org_number: str | None
+    sector_id: int | None = None
 
 
 def company_ref(company: Company) -> CompanyRef:
-    return CompanyRef(company.id, company.name, company.slug, company.org_number)
+    return CompanyRef(company.id, company.name, company.slug, company.org_number, company.sector_id)
 
 
 def company_rows(session: Session, company: CompanyRef) -> Iterator[Row]:
     """Every data point of one company, current and replaced, with its source and batch.
 
     Order: complaints (current, then replaced), customers (current, then
-    replaced), then waits; each by metric, period and time. Columns as
-    ``CSV_COLUMNS["company"]``; constant cells are added here, not in SQL, so
-    that no query has to give a bare NULL a type.
+    replaced), waits, its places in every yearly ranking, then published replies;
+    each by metric, period and time. Columns as ``CSV_COLUMNS["company"]``;
+    constant cells are added here, not in SQL, so that no query has to give a bare
+    NULL a type.
     """
     head = (company.name, company.slug, company.org_number)
     figures = chain(
@@ -115,8 +120,30 @@ def company_rows(session: Session, company: CompanyRef) -> Iterator[Row]:
         _wait_points(session, head, company.id),
     )
     for row in figures:
-        yield (*row, None)  # the text column is the replies' alone
-    yield from reply_points(session, head, company.id)
+        yield (*row, None, *_NO_PLACE)  # the text column is the replies' alone
+    yield from _place_points(session, head, company)
+    for row in reply_points(session, head, company.id):
+        yield (*row, *_NO_PLACE)
+
+
+# sample_size, rank, ranked, sector_percentile, sector_worse, sector_ranked: places only.
+_NO_PLACE = (None,) * 6
+
+
+def _place_points(session: Session, head: Row, company: CompanyRef) -> Iterator[Row]:
+    """The company's place in each yearly ranking of every metric (kind ``place``)."""
+    figures = load_company_figures(session, company.id)
+    for metric in places_over_time(session, figures, company.sector_id):
+        definition = get_metric(metric.metric)
+        channel = figures.channel if definition.is_wait else None
+        for place in metric.places:
+            value = Decimal(definition.format(place.value))
+            yield (
+                *(*head, "place", place.status, place.metric, str(place.period), None, channel),
+                *(None, value, None, None, None, None, None, None, None, None),
+                *(place.sample_size, place.rank, place.ranked, place.sector_percentile),
+                *(place.sector_worse, place.sector_ranked),
+            )
 
 
 def _replaced_by(model: Any, status: str) -> list[Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -170,11 +171,16 @@ def _shared_ranks(ordered: list[int], values: dict[int, Decimal]) -> list[tuple[
     return ranked
 
 
+def rank_among(ascending: Sequence[Decimal], value: Decimal) -> int:
+    """The rank of ``value`` among ranked values sorted ascending: one more than the number
+    of larger values, so equal values share a rank (1, 2, 2, 4), as in a ranking."""
+    return len(ascending) - bisect_right(ascending, value) + 1
+
+
 def _ranks_by_value(values: dict[int, Decimal]) -> dict[int, int]:
     """Each company's rank: one more than the number of larger values (no names needed)."""
     ascending = sorted(values.values())
-    count = len(ascending)
-    return {cid: count - bisect_right(ascending, value) + 1 for cid, value in values.items()}
+    return {cid: rank_among(ascending, value) for cid, value in values.items()}
 
 
 def _default_period(session: Session, metric: Metric, channel: str) -> Period | None:
@@ -254,5 +260,6 @@ __all__ = [
     "UnrankedCompany",
     "build_ranking",
     "parse_ranking_query",
+    "rank_among",
     "swedish_sort_key",
 ]

@@ -5,18 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import ReadSessionDep
+from app.deps import ReadSessionDep, request_data_version
 from app.metrics import WAIT_METRIC_SLUGS
 from app.services.companies import company_by_slug
 from app.services.company_figures import latest_waits, raw_counts
-from app.services.company_standing import (
-    RANKED_OVER_TIME,
-    SPANISH_BAR,
-    law_bars,
-    sector_places,
-    standings,
-    yearly_ranks,
+from app.services.company_places import (
+    PlacesMemo,
+    against_sector,
+    as_year_ranks,
+    places_over_time,
 )
+from app.services.company_standing import SPANISH_BAR, law_bars, standings
 from app.services.replies import beside_figures, company_replies
 from app.services.sectors import sector_of
 from app.services.series import company_history, load_company_figures, measured_and_announced
@@ -39,12 +38,15 @@ def company_page(request: Request, slug: str, session: ReadSessionDep) -> Respon
         return RedirectResponse(target, status_code=301)
     figures = load_company_figures(session, company.id)
     histories = company_history(figures)
-    ranks = yearly_ranks(session, company.id)
+    # Every company page of a data version shares the rankings its places are counted in.
+    memo: PlacesMemo = request.app.state.places
+    version = request_data_version(request)
+    places = places_over_time(session, figures, company.sector_id, memo=memo, version=version)
     context = {
         "cite": company_citation(request, company.slug),
         "company": company,
         "sector": sector_of(session, company),
-        "standings": standings(figures, ranks),
+        "standings": standings(figures, as_year_ranks(places)),
         "replies": beside_figures(company_replies(session, company.id), figures),
         "wait_pairs": measured_and_announced(histories),
         "histories": [history for history in histories if history.has_data],
@@ -52,11 +54,8 @@ def company_page(request: Request, slug: str, session: ReadSessionDep) -> Respon
             h.metric: line_chart([(str(p.period), p.value) for p in h.points]) for h in histories
         },
         "wait_metrics": WAIT_METRIC_SLUGS,
-        "ranks": {
-            metric: [(r.period, r.rank, r.ranked) for r in ranks if r.metric == metric]
-            for metric in RANKED_OVER_TIME
-        },
-        "places": sector_places(session, figures, company.sector_id),
+        "places_over_time": places,
+        "places": against_sector(places),
         "law_bars": law_bars(figures),
         "spanish_bar": SPANISH_BAR,
         "counts": raw_counts(session, company.id),

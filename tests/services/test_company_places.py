@@ -1,0 +1,200 @@
+"""A company's place in every yearly ranking, against the ranking service's own output."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, select
+
+from app.db import Database
+from app.metrics import METRIC_SLUGS
+from app.models import Company, Sector
+from app.periods import Period
+from app.services.company_places import (
+    NOT_RANKED,
+    RANKED,
+    TOO_FEW,
+    Place,
+    PlacesMemo,
+    places_over_time,
+)
+from app.services.rankings import RankingQuery, build_ranking
+from app.services.series import load_company_figures
+from tests.helpers import csv_body, post_csv
+
+YEARS = (2024, 2025)
+SECTORS = ("telekom", "energi", "")
+
+
+def _import(client: TestClient, auth: dict[str, str], kind: str, lines: list[str]) -> None:
+    response = post_csv(client, kind, csv_body(*lines), auth)
+    assert response.status_code == 201, response.text
+
+
+def _generated(client: TestClient, auth: dict[str, str], companies: int, seed: int) -> None:
+    """Fictional companies whose small figures often tie, are 0 or have too few contacts."""
+    rng = random.Random(seed)
+    names = [f"Provbolag {n:02d} AB" for n in range(companies)]
+    lines = ["name,sector"] + [f"{name},{SECTORS[n % 3]}" for n, name in enumerate(names)]
+    _import(client, auth, "companies", lines)
+    complaints, customers = ["company,metric,period,value"], ["company,year,customers"]
+    waits = ["company,measured_at,channel,wait_seconds,outcome,external_id"]
+    for n, name in enumerate(names):
+        for year in YEARS:
+            for metric in ("complaints", "arn_cases"):
+                complaints.append(f"{name},{metric},{year},{rng.choice([0, 1, 2, 2, 3, 5])}")
+            if n % 5:  # some companies have no customer count, so no rate
+                customers.append(f"{name},{year},{rng.choice([1000, 2000, 3000])}")
+            outcome_pool = ["answered"] * 3 + ["abandoned", "announced"]
+            for k in range(rng.choice([0, 4, 10, 12, 14])):
+                wait, outcome = rng.choice([30, 60, 200, 240]), rng.choice(outcome_pool)
+                stamp = f"{year}-0{1 + k % 9}-{1 + k % 27:02d}T10:00:00+01:00"
+                waits.append(f"{name},{stamp},phone,{wait},{outcome},g{seed}-{n}-{year}-{k}")
+    _import(client, auth, "complaints", complaints)
+    _import(client, auth, "customers", customers)
+    _import(client, auth, "waits", waits)
+
+
+def _places(database: Database) -> dict[str, list[Place]]:
+    """Every company's places, by slug, flattened over its metrics."""
+    found = {}
+    with database.read() as session:
+        for company in session.scalars(select(Company)):
+            figures = load_company_figures(session, company.id)
+            places = places_over_time(session, figures, company.sector_id)
+            found[company.slug] = [place for metric in places for place in metric.places]
+    return found
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_place_is_the_ranking_pages_place_for_every_metric_and_year(
+    client: TestClient, auth: dict[str, str], database: Database, seed: int
+) -> None:
+    _generated(client, auth, companies=18, seed=seed)
+    places = _places(database)
+    by_key = {(slug, p.metric, p.period): p for slug, found in places.items() for p in found}
+    statuses = set()
+    with database.read() as session:
+        for metric in METRIC_SLUGS:
+            for year in YEARS:
+                period = Period(year, "year")
+                ranking = build_ranking(session, RankingQuery(metric=metric, period=period))
+                ranked = {row.slug: row.rank for row in ranking.rows}
+                too_few = {item.slug for item in ranking.too_few}
+                for (slug, place_metric, place_period), place in by_key.items():
+                    if (place_metric, place_period) != (metric, period):
+                        continue
+                    statuses.add(place.status)
+                    assert place.ranked == len(ranking.rows)
+                    assert place.rank == ranked.get(slug), (metric, year, slug)
+                    expected = RANKED if slug in ranked else TOO_FEW if slug in too_few else None
+                    assert place.status == (expected or NOT_RANKED), (metric, year, slug)
+                # Every company the ranking lists has its place; none is left out.
+                for slug in ranked:
+                    assert (slug, metric, period) in by_key, (metric, year, slug)
+    assert statuses == {RANKED, TOO_FEW, NOT_RANKED}
+
+
+def test_a_sectors_ranking_counts_the_same_companies_as_the_sector_percentile(
+    client: TestClient, auth: dict[str, str], database: Database
+) -> None:
+    _generated(client, auth, companies=18, seed=3)
+    places = _places(database)
+    with database.read() as session:
+        sectors = dict(session.execute(select(Company.slug, Sector.slug).join(Sector)).all())
+        for slug, found in places.items():
+            for place in found:
+                if place.status != RANKED or slug not in sectors:
+                    continue
+                query = RankingQuery(place.metric, place.period, sector=sectors[slug])
+                rows = build_ranking(session, query).rows
+                assert place.sector_ranked == len(rows)
+                worse = sum(1 for row in rows if row.value > place.value)
+                # Ranked alone in its sector, it has no one to be better than.
+                assert place.sector_worse == (worse if len(rows) > 1 else None)
+
+
+def test_sector_percentile_is_the_share_of_the_other_ranked_companies_with_a_worse_figure(
+    client: TestClient, auth: dict[str, str], database: Database
+) -> None:
+    _import(
+        client,
+        auth,
+        "companies",
+        ["name,sector", *(f"{n} AB,energi" for n in "ABCDE"), "Ensam AB,telekom"],
+    )
+    values = {"A": 50, "B": 40, "C": 40, "D": 10, "E": 0, "Ensam": 5}
+    lines = [f"{name} AB,complaints,2025,{value}" for name, value in values.items()]
+    _import(client, auth, "complaints", ["company,metric,period,value", *lines])
+    found = {slug: places[0] for slug, places in _places(database).items()}
+    got = {
+        slug: (p.status, p.rank, p.ranked, p.sector_percentile, p.sector_worse, p.sector_ranked)
+        for slug, p in found.items()
+    }
+    assert got == {
+        # The worst of its sector: better than none of the other three ranked there.
+        "a": (RANKED, 1, 5, 0, 0, 4),
+        # A tie is not worse: each of the two 40s is better than A alone, 1 of 3.
+        "b": (RANKED, 2, 5, 33, 1, 4),
+        "c": (RANKED, 2, 5, 33, 1, 4),
+        "d": (RANKED, 4, 5, 100, 3, 4),
+        # 0 is not ranked, in the list or in its sector.
+        "e": (NOT_RANKED, None, 5, None, None, None),
+        # Ranked alone in its sector: no one to be better than.
+        "ensam": (RANKED, 5, 5, None, None, 1),
+    }
+
+
+def test_a_year_with_too_few_measurements_has_no_place_but_says_how_many(
+    client: TestClient, auth: dict[str, str], database: Database
+) -> None:
+    rows = ["company,measured_at,channel,wait_seconds,outcome"]
+    rows += [f"Glesbolaget AB,2025-03-0{d}T10:00:00+01:00,phone,{60 * d},answered" for d in (1, 2)]
+    rows += [
+        f"Glesbolaget AB,2024-04-{d:02d}T10:00:00+02:00,phone,60,answered" for d in range(1, 13)
+    ]
+    rows += [
+        f"Tätbolaget AB,2025-04-{d:02d}T10:00:00+02:00,phone,90,answered" for d in range(1, 13)
+    ]
+    _import(client, auth, "waits", rows)
+    found = _places(database)["glesbolaget"]
+    medians = [
+        (str(p.period), p.status, p.rank, p.sample_size) for p in found if p.metric == "wait_median"
+    ]
+    assert medians == [("2024", RANKED, 1, 12), ("2025", TOO_FEW, None, 2)]
+
+
+@pytest.fixture
+def statements(database: Database) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    yield seen
+    event.remove(database.engine, "before_cursor_execute", count)
+
+
+def test_the_rankings_behind_places_are_read_once_per_data_version(
+    client: TestClient, auth: dict[str, str], database: Database, statements: list[str]
+) -> None:
+    _generated(client, auth, companies=6, seed=4)
+    memo = PlacesMemo()
+    with database.read() as session:
+        companies = list(session.scalars(select(Company)))
+        figures = [load_company_figures(session, company.id) for company in companies]
+        statements.clear()
+        first = places_over_time(session, figures[0], None, memo=memo, version=7)
+        assert 0 < len(statements) <= 4  # one query a family, and the sectors
+        statements.clear()
+        for company in figures[1:]:
+            places_over_time(session, company, None, memo=memo, version=7)
+        assert statements == []
+        # A new version (an import) reads them again, and gives the same places.
+        again = places_over_time(session, figures[0], None, memo=memo, version=8)
+        assert statements
+        assert again == first
