@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,7 @@ from app.services.replies import (
     parse_reply,
 )
 from app.services.tokens import authenticate
+from app.token_limits import count_token_request
 from app.web.errors import error_page
 from app.web.templating import get_templates
 
@@ -55,6 +57,10 @@ async def post_reply_form(request: Request, slug: str, database: DatabaseDep) ->
         return error_page(request, 413, f"a reply is at most {MAX_FORM_BYTES} bytes")
     fields = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     secret = fields.pop("token", "").strip()
+    settings = get_settings(request)
+    await run_in_threadpool(
+        count_token_request, database, settings, request.scope, secret, "replies"
+    )
     with database.write() as session:
         return _answer(request, session, slug, secret, fields)
 

@@ -193,3 +193,18 @@ def test_replies_are_limited_per_client_address_across_tokens(
             422
         ] * 3
         assert_refused(post_reply(client, other), "client address")
+
+
+def test_the_reply_form_counts_against_the_same_limits_as_the_api(
+    limited: Settings, reply_secret: str
+) -> None:
+    form = {"token": reply_secret, "metric": "complaints", "period": "2025", "kind": "reply"}
+    with app_server(limited, "203.0.113.7") as client:
+        sent = client.post("/companies/sparrbolaget/reply", data={**form, "text": ""})
+        assert sent.status_code == 422
+        assert post_reply(client, reply_secret).status_code == 422
+        refused = client.post("/companies/sparrbolaget/reply", data={**form, "text": "Svar"})
+        assert refused.status_code == 429
+        assert 1 <= int(refused.headers["Retry-After"]) <= WINDOW
+        assert "För många förfrågningar" in refused.text
+        assert_refused(post_reply(client, reply_secret), "token")
