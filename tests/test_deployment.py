@@ -2,7 +2,7 @@
 
 nginx from Debian in front of two app servers on one PostgreSQL, and backups of
 PostgreSQL and SQLite restored and compared (the script says how). It needs nginx and
-PostgreSQL's client tools: `make test` installs nginx as root; without them the test
+PostgreSQL's client tools (`make test` installs both as root); without them the test
 skips locally and fails when CI is set, like the browser tests. Without
 SHAMELIST_TEST_DATABASE_URL there is no PostgreSQL to deploy on, and it skips.
 """
