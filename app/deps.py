@@ -5,13 +5,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import Database
+from app.metrics import METRIC_SLUGS
+from app.periods import PERIOD_PATTERN
+from app.schemas import CHANNELS
 from app.services.rankings import Ranking, RankingQuery, build_ranking, parse_ranking_query
 
 
@@ -39,11 +42,32 @@ ReadSessionDep = Annotated[Session, Depends(read_session)]
 QueryText = Annotated[str | None, Query(max_length=200)]
 
 
+def _one_of(values: tuple[str, ...], description: str) -> Any:
+    # Documented, not checked here: parse_ranking_query refuses any other word with a 422
+    # that says which words there are. Empty means the default, as a form sends it.
+    return Query(description=description, json_schema_extra={"enum": ["", *values]})
+
+
+MetricWord = Annotated[str | None, _one_of(METRIC_SLUGS, "The metric (default: complaints)")]
+ChannelWord = Annotated[str | None, _one_of(CHANNELS, "A wait metric's channel (default: phone)")]
+PeriodWord = Annotated[
+    str | None,
+    Query(
+        pattern=f"^$|{PERIOD_PATTERN}",
+        description="YYYY, YYYY-Qn or YYYY-MM (default: the latest year with data)",
+    ),
+]
+SectorWord = Annotated[
+    str | None,
+    Query(pattern="^[a-z0-9-]*$", max_length=200, description="Only this sector (404 if none)"),
+]
+
+
 def ranking_params(
-    metric: QueryText = None,
-    period: QueryText = None,
-    sector: QueryText = None,
-    channel: QueryText = None,
+    metric: MetricWord = None,
+    period: PeriodWord = None,
+    sector: SectorWord = None,
+    channel: ChannelWord = None,
 ) -> dict[str, str | None]:
     """The ranking query as the URL gave it; every view of a ranking takes the same words."""
     return {"metric": metric, "period": period, "sector": sector, "channel": channel}

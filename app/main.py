@@ -19,15 +19,17 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
+from app.api import editions as edition_api
 from app.api import health, imports, read, replies
 from app.client_address import parse_trusted_proxies
 from app.config import Settings
 from app.db import Database, PoolSettings
 from app.deps import RankingMemo
 from app.services.company_places import PlacesMemo
-from app.services.errors import BadQueryError
+from app.services.errors import BadQueryError, UnknownNameError
 from app.services.rate_limits import RateLimitedError
 from app.web import downloads, editions, feeds, findable, metrics, pages
+from app.web.allowed_methods import allowed_methods
 from app.web.data_version_reader import DataVersionReader
 from app.web.errors import error_page, wants_html
 from app.web.overload import ConcurrencyLimitMiddleware
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports.snapshots_router)
     app.include_router(read.router)
     app.include_router(replies.router)
+    app.include_router(edition_api.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(downloads.router)
@@ -126,8 +129,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 405:
+            allow = {"Allow": allowed_methods(request)}
+            error = StarletteHTTPException(405, error.detail, {**(error.headers or {}), **allow})
         if wants_html(request) and error.status_code in (404, 405, 422):
-            return error_page(request, error.status_code, None)
+            page = error_page(request, error.status_code, None)
+            page.headers.update(error.headers or {})
+            return page
         return await http_exception_handler(request, error)
 
     @app.exception_handler(RequestValidationError)
@@ -146,6 +154,13 @@ def _add_error_handlers(app: FastAPI) -> None:
         if wants_html(request):
             return error_page(request, 422, str(error))
         return JSONResponse({"detail": str(error)}, status_code=422)
+
+    @app.exception_handler(UnknownNameError)
+    async def _unknown_name(request: Request, error: UnknownNameError) -> Response:
+        # A query naming a thing that does not exist (a sector): 404, as a company's.
+        if wants_html(request):
+            return error_page(request, 404, str(error))
+        return JSONResponse({"detail": str(error)}, status_code=404)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(PoolTimeoutError)

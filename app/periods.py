@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
 MIN_YEAR = 1900
+# A period as an address or a file may write it, for schemas (ASCII digits, years from
+# MIN_YEAR): what Period.parse takes, less the white space it forgives.
+PERIOD_PATTERN = r"^(19|[2-9][0-9])[0-9]{2}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
 
 
 @dataclass(frozen=True, order=True)

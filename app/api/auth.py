@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import HTTPException
+from fastapi.security import HTTPAuthorizationCredentials
 
 
 def unauthorized(message: str) -> HTTPException:
@@ -15,3 +16,10 @@ def bearer_secret(authorization: str | None) -> str | None:
     if scheme.lower() != "bearer" or not secret.strip():
         return None
     return secret.strip()
+
+
+def credentials_secret(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    """The secret the bearer scheme (``app.openapi.BEARER``) read; None when there is none."""
+    if credentials is None or not credentials.credentials.strip():
+        return None
+    return credentials.credentials.strip()

@@ -8,9 +8,11 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from app.api.models import Health, Readiness
 from app.db import Database
 from app.deps import DatabaseDep
 from app.migrate import head_revision
+from app.openapi import answers
 from app.services.health import database_answers, schema_revision
 
 router = APIRouter(tags=["health"])
@@ -24,7 +26,14 @@ def _check(database: Database) -> bool:
         return False
 
 
-@router.get("/healthz")
+@router.get(
+    "/healthz",
+    responses={
+        200: {"model": Health, "description": "The database answers"},
+        503: {"model": Health, "description": "The database does not answer"},
+        **answers(400),
+    },
+)
 async def healthz(database: DatabaseDep) -> JSONResponse:
     if await run_in_threadpool(_check, database):
         return JSONResponse({"status": "ok"})
@@ -42,7 +51,14 @@ def _readiness(database: Database) -> tuple[bool, str]:
     return True, "ready"
 
 
-@router.get("/readyz")
+@router.get(
+    "/readyz",
+    responses={
+        200: {"model": Readiness, "description": "Ready for traffic"},
+        503: {"model": Readiness, "description": "Not ready: detail says why"},
+        **answers(400),
+    },
+)
 async def readyz(database: DatabaseDep) -> JSONResponse:
     ready, reason = await run_in_threadpool(_readiness, database)
     body = {"status": "ready" if ready else "unavailable", "detail": reason}

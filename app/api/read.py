@@ -9,9 +9,13 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
+from app.api.models import Company as CompanyModel
+from app.api.models import Ranking as RankingModel
+from app.api.models import SearchHit
 from app.deps import RankingDep, ReadSessionDep, request_data_version
 from app.metrics import get_metric
 from app.models import Company
+from app.openapi import CACHED, answers
 from app.services.companies import aliases_of, company_by_slug
 from app.services.company_figures import raw_counts
 from app.services.company_places import (
@@ -76,7 +80,11 @@ def _number_or_none(value: Decimal | None) -> int | float | None:
     return None if value is None else json_number(value)
 
 
-@router.get("/rankings")
+@router.get(
+    "/rankings",
+    response_model=None,
+    responses={200: {"model": RankingModel}, **answers(*CACHED, 404, 422)},
+)
 def rankings_json(ranking: RankingDep) -> JSONResponse:
     """A ranking exactly as on /rankings: worst first, equal values share a rank."""
     return JSONResponse(ranking_json(ranking))
@@ -152,7 +160,15 @@ def _company_json(
     }
 
 
-@router.get("/companies/{slug}", response_model=None)
+@router.get(
+    "/companies/{slug}",
+    response_model=None,
+    responses={
+        200: {"model": CompanyModel},
+        301: {"description": "A merged company's old slug: Location names the new one"},
+        **answers(*CACHED, 404, 422),
+    },
+)
 def company_json(
     request: Request, slug: str, session: ReadSessionDep
 ) -> JSONResponse | RedirectResponse:
@@ -167,12 +183,16 @@ def company_json(
     return JSONResponse(_company_json(session, company, memo, request_data_version(request)))
 
 
-@router.get("/search")
+@router.get(
+    "/search",
+    response_model=None,
+    responses={200: {"model": list[SearchHit]}, **answers(*CACHED, 422)},
+)
 def search_json(
     session: ReadSessionDep, q: Annotated[str, Query(max_length=200)] = ""
-) -> list[dict[str, Any]]:
+) -> JSONResponse:
     """Companies by name, alias or org number (for autocomplete): at most 20."""
-    return [
+    hits = [
         {
             "slug": hit.slug,
             "name": hit.name,
@@ -182,3 +202,4 @@ def search_json(
         }
         for hit in search_companies(session, q)
     ]
+    return JSONResponse(hits)

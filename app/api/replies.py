@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.orm import Session
 
-from app.api.auth import bearer_secret, unauthorized
+from app.api.auth import credentials_secret, unauthorized
+from app.api.models import CompanyReplies, Reply
 from app.api.rate_limits import REPLY_RATE_LIMIT
 from app.deps import DatabaseDep
+from app.metrics import METRIC_SLUGS
 from app.models import ApiToken, Company
+from app.openapi import ALWAYS, BEARER, CACHED, answers
+from app.periods import PERIOD_PATTERN
 from app.services.companies import company_by_slug
 from app.services.replies import (
+    MAX_REPLY_LENGTH,
+    REPLY_KINDS,
     ReplyInvalid,
     ReplyRefused,
     check_token_speaks_for,
@@ -27,7 +34,39 @@ from app.services.tokens import authenticate
 router = APIRouter(prefix="/api/v1/companies", tags=["replies"])
 MAX_REPLY_BODY = 64 * 1024
 
-Authorization = Annotated[str | None, Header()]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+
+_REPLY_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "metric": {"type": "string", "enum": list(METRIC_SLUGS)},
+                    "period": {"type": "string", "pattern": PERIOD_PATTERN},
+                    "kind": {"type": "string", "enum": list(REPLY_KINDS)},
+                    "text": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": MAX_REPLY_LENGTH,
+                        # Something to say, and no control characters but line breaks.
+                        "pattern": "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+                        "description": "Plain text: line breaks, no other control characters",
+                    },
+                },
+                "required": ["metric", "period", "kind", "text"],
+                "additionalProperties": False,
+            },
+            "example": {
+                "metric": "complaints",
+                "period": "2024",
+                "kind": "reply",
+                "text": "Vi bytte kundtjänstsystem under våren och svarar nu inom två dagar.",
+            },
+        }
+    },
+}
 
 
 def refused(error: ReplyRefused) -> JSONResponse:
@@ -49,8 +88,8 @@ def _company(session: Session, slug: str) -> Company:
     return company
 
 
-def _token(session: Session, authorization: str | None) -> ApiToken | None:
-    secret = bearer_secret(authorization)
+def _token(session: Session, credentials: HTTPAuthorizationCredentials | None) -> ApiToken | None:
+    secret = credentials_secret(credentials)
     if secret is None:
         return None
     token = authenticate(session, secret)
@@ -60,10 +99,15 @@ def _token(session: Session, authorization: str | None) -> ApiToken | None:
 
 
 @router.post(
-    "/{slug}/replies", status_code=201, response_model=None, dependencies=[REPLY_RATE_LIMIT]
+    "/{slug}/replies",
+    status_code=201,
+    response_model=None,
+    dependencies=[REPLY_RATE_LIMIT],
+    responses={201: {"model": Reply}, **answers(*ALWAYS, 401, 403, 404, 413, 422, 429)},
+    openapi_extra={"requestBody": _REPLY_BODY},
 )
 async def post_reply(
-    slug: str, request: Request, database: DatabaseDep, authorization: Authorization = None
+    slug: str, request: Request, database: DatabaseDep, credentials: Credentials
 ) -> JSONResponse:
     """A reply or dispute bound to one of the company's figures; pending until moderated."""
     body = await request.body()
@@ -74,7 +118,7 @@ async def post_reply(
     except ValueError:
         fields = None
     with database.write() as session:
-        token = _token(session, authorization)
+        token = _token(session, credentials)
         company = _company(session, slug)
         try:
             speaker = check_token_speaks_for(token, company)
@@ -87,14 +131,18 @@ async def post_reply(
     return JSONResponse(answer, status_code=201)
 
 
-@router.get("/{slug}/replies", response_model=None)
-def list_replies(
-    slug: str, database: DatabaseDep, authorization: Authorization = None
-) -> JSONResponse:
+@router.get(
+    "/{slug}/replies",
+    response_model=None,
+    responses={200: {"model": CompanyReplies}, **answers(*CACHED, 401, 403, 404, 422)},
+    # The token is optional: without one, the published replies.
+    openapi_extra={"security": [{}]},
+)
+def list_replies(slug: str, database: DatabaseDep, credentials: Credentials) -> JSONResponse:
     """The published replies; with the company's own reply token, its pending and
     rejected ones too, with the reason."""
     with database.read() as session:
-        token = _token(session, authorization)
+        token = _token(session, credentials)
         company = _company(session, slug)
         own = token is not None
         if own:

@@ -17,7 +17,7 @@ from app.metrics import MEDIAN, METRIC_SLUGS, Metric, get_metric
 from app.models import Company, Sector
 from app.periods import Period
 from app.schemas import CHANNELS
-from app.services.errors import BadQueryError
+from app.services.errors import BadQueryError, UnknownNameError
 from app.services.metrics import (
     MetricValue,
     has_too_few,
@@ -145,7 +145,7 @@ def _companies(session: Session, sector: str | None) -> dict[int, CompanyLine]:
     # A sector without companies is rare: only then is asking whether it exists worth a query.
     known = companies or sector is None
     if not known and session.scalar(select(Sector.id).where(Sector.slug == sector)) is None:
-        raise RankingQueryError(f"unknown sector {sector!r}")
+        raise UnknownNameError(f"there is no sector {sector!r}")
     return companies
 
 

@@ -11,24 +11,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.csv_files import CsvDialect, csv_chunks, parse_dialect
+from app.csv_files import DIALECTS, CsvDialect, csv_chunks, parse_dialect
 from app.db import Database
 from app.deps import DatabaseDep, RankingDep, ReadSessionDep, SettingsDep
+from app.openapi import CACHED, CSV_ANSWER, answers
 from app.services import exports
 from app.services.companies import company_by_slug
 
-router = APIRouter()
+router = APIRouter(default_response_class=Response)
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
 
 RowSource = Callable[[Session], Iterable[tuple[Any, ...]]]
+# parse_dialect refuses any other word with a 422 that names the dialects.
+Dialect = Annotated[
+    str | None,
+    Query(
+        description="excel-sv: semicolons and decimal commas for Swedish Excel",
+        json_schema_extra={"enum": ["", *DIALECTS]},
+    ),
+]
+_BULK = {200: CSV_ANSWER, **answers(*CACHED, 422)}
 
 
 def _header_value(text: str) -> str:
@@ -83,12 +93,12 @@ def _bulk(
     )
 
 
-@router.get("/rankings.csv", name="rankings_csv")
+@router.get("/rankings.csv", name="rankings_csv", responses={**_BULK, **answers(404)})
 def rankings_csv(
     request: Request,
     settings: SettingsDep,
     ranking: RankingDep,
-    dialect: str | None = None,
+    dialect: Dialect = None,
 ) -> Response:
     # A ranking is one row per company and is built whole by the service anyway;
     # building it before the body starts lets a bad query answer 422.
@@ -108,14 +118,22 @@ def rankings_csv(
     )
 
 
-@router.get("/companies/{slug}.csv", name="company_csv")
+@router.get(
+    "/companies/{slug}.csv",
+    name="company_csv",
+    responses={
+        **_BULK,
+        301: {"description": "A merged company's old slug: Location names the new one"},
+        **answers(404),
+    },
+)
 def company_csv(
     slug: str,
     request: Request,
     session: ReadSessionDep,
     database: DatabaseDep,
     settings: SettingsDep,
-    dialect: str | None = None,
+    dialect: Dialect = None,
 ) -> Response:
     parsed_dialect = parse_dialect(dialect)
     company = company_by_slug(session, slug)
@@ -138,29 +156,29 @@ def company_csv(
     )
 
 
-@router.get("/downloads/complaints.csv", name="complaints_csv")
+@router.get("/downloads/complaints.csv", name="complaints_csv", responses=_BULK)
 def complaints_csv(
-    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: str | None = None
+    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: Dialect = None
 ) -> Response:
     return _bulk("complaints", exports.complaint_rows, request, database, settings, dialect)
 
 
-@router.get("/downloads/waits.csv", name="waits_csv")
+@router.get("/downloads/waits.csv", name="waits_csv", responses=_BULK)
 def waits_csv(
-    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: str | None = None
+    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: Dialect = None
 ) -> Response:
     return _bulk("waits", exports.wait_rows, request, database, settings, dialect)
 
 
-@router.get("/downloads/companies.csv", name="companies_csv")
+@router.get("/downloads/companies.csv", name="companies_csv", responses=_BULK)
 def companies_csv(
-    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: str | None = None
+    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: Dialect = None
 ) -> Response:
     return _bulk("companies", exports.companies_rows, request, database, settings, dialect)
 
 
-@router.get("/downloads/customers.csv", name="customers_csv")
+@router.get("/downloads/customers.csv", name="customers_csv", responses=_BULK)
 def customers_csv(
-    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: str | None = None
+    request: Request, database: DatabaseDep, settings: SettingsDep, dialect: Dialect = None
 ) -> Response:
     return _bulk("customers", exports.customer_rows, request, database, settings, dialect)

@@ -3,10 +3,8 @@ frozen CSVs, its JSON and the Atom feed of editions."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.deps import ReadSessionDep, get_settings
 from app.metrics import METRIC_SLUGS
@@ -98,32 +96,3 @@ def edition_csv(
     filename = f"edition-{edition.id}-{metric}{'-' + channel if channel else ''}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(content, media_type=CSV_TYPE, headers=headers)
-
-
-@router.get("/api/v1/editions/{edition_id}")
-def edition_json(request: Request, edition_id: str, session: ReadSessionDep) -> Response:
-    edition = _edition(session, edition_id)
-    if edition is None:
-        return JSONResponse({"detail": "no such edition"}, status_code=404)
-    body: dict[str, Any] = {
-        "id": edition.id,
-        "title": edition.title,
-        "period": edition.period,
-        "published_at": edition.published_at.isoformat(),
-        "sha256": edition.sha256,
-        "notes": [
-            {"created_at": n.created_at.isoformat(), "text": n.text}
-            for n in edition_notes(session, edition.id)
-        ],
-        "rankings": [
-            {
-                "metric": f.metric,
-                "channel": f.channel or None,
-                "csv": f"/editions/{edition.id}/rankings.csv?metric={f.metric}"
-                + (f"&channel={f.channel}" if f.channel else ""),
-                "rows": rows_of(f.content),
-            }
-            for f in edition_files(session, edition.id)
-        ],
-    }
-    return JSONResponse(body)

@@ -247,12 +247,15 @@ def test_a_wait_belongs_to_its_month_in_swedish_time(
         {"metric": "worst"},
         {"period": "2025-13"},
         {"channel": "fax"},
-        {"sector": "okand"},
         {"period": "x"},
     ],
 )
 def test_bad_ranking_queries_get_422(client: TestClient, query: dict[str, str]) -> None:
     assert client.get("/api/v1/rankings", params=query).status_code == 422
+
+
+def test_a_sector_nobody_is_in_is_404(client: TestClient) -> None:
+    assert client.get("/api/v1/rankings", params={"sector": "okand"}).status_code == 404
 
 
 def test_an_empty_database_gives_an_empty_ranking(client: TestClient) -> None:

@@ -245,7 +245,6 @@ def test_ranking_csv_without_data_is_just_the_header(client: TestClient) -> None
         {"period": "2025-13"},
         {"period": "last year"},
         {"channel": "pigeon"},
-        {"sector": "no-such-sector"},
         {"dialect": "excel-de"},
     ],
 )
@@ -255,6 +254,12 @@ def test_bad_ranking_query_is_422_saying_what_is_wrong(
     response = client.get("/rankings.csv", params=params)
     assert response.status_code == 422
     assert response.json()["detail"]
+
+
+def test_a_ranking_of_a_sector_nobody_is_in_is_404(client: TestClient) -> None:
+    response = client.get("/rankings.csv", params={"sector": "no-such-sector"})
+    assert response.status_code == 404
+    assert "no-such-sector" in response.json()["detail"]
 
 
 def test_download_headers_name_type_file_and_licence(client: TestClient) -> None:

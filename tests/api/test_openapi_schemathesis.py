@@ -1,0 +1,124 @@
+"""Schemathesis, with every check, against a live server on each database: whatever
+``/openapi.json`` promises (statuses, bodies, content types, headers, methods, the
+bearer scheme, what a valid request is) the server must answer.
+
+The server runs as it does in production (``python -m app serve``), on a migrated
+database holding the fictional demo data, an edition and an import token, so the
+authenticated routes are reached. Sized for CI: a few examples per operation and a
+fixed seed (``SHAMELIST_SCHEMATHESIS_EXAMPLES`` and ``..._SEED`` change them).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.db import Database
+from app.demo import load_demo
+from tests.conftest import make_token
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+EXAMPLES = os.environ.get("SHAMELIST_SCHEMATHESIS_EXAMPLES", "8")
+SEED = os.environ.get("SHAMELIST_SCHEMATHESIS_SEED", "2026")
+# The floods of a fuzzer are not what the rate limits are tested with (tests/api).
+UNLIMITED = {
+    f"SHAMELIST_{name}": "1000000"
+    for name in (
+        "IMPORT_LIMIT_PER_TOKEN",
+        "IMPORT_LIMIT_PER_ADDRESS",
+        "REPLY_LIMIT_PER_TOKEN",
+        "REPLY_LIMIT_PER_ADDRESS",
+        "SEARCH_LIMIT_PER_ADDRESS",
+    )
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the server stopped:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the server did not become ready:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def site_env(database_url: str, database: Database) -> dict[str, str]:
+    """The environment of a site whose database holds the demo data and an edition."""
+    load_demo(database)
+    env = {**os.environ, **UNLIMITED, "SHAMELIST_DATABASE_URL": database_url}
+    subprocess.run(
+        [sys.executable, "-m", "app", "edition", "publish", "2024"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return env
+
+
+@pytest.fixture
+def live_site(site_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    url = f"http://127.0.0.1:{_free_port()}"
+    log = tmp_path / "server.log"
+    command = [sys.executable, "-m", "app", "serve", "--port", url.rsplit(":", 1)[1]]
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [*command, "--workers", "1"], env=site_env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        _wait_until_ready(url, server, log)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_schemathesis_with_every_check_finds_nothing(
+    live_site: str, database: Database, tmp_path: Path
+) -> None:
+    token = make_token(database, source="schemathesis")
+    command = [
+        str(Path(sys.executable).with_name("st")),
+        "--config-file",
+        str(CONFIG),
+        "--no-color",
+        "run",
+        f"{live_site}/openapi.json",
+        "--checks",
+        "all",
+        "--header",
+        f"Authorization: Bearer {token}",
+        "--max-examples",
+        EXAMPLES,
+        "--seed",
+        SEED,
+        "--request-timeout",
+        "30",
+    ]
+    # In a folder of its own: the run leaves Hypothesis' example database behind.
+    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-2000:]
+    paths = httpx.get(f"{live_site}/openapi.json").json()["paths"]
+    operations = sum(len(methods) for methods in paths.values())
+    assert f"Tested: {operations}" in run.stdout, run.stdout[-3000:]
