@@ -15,6 +15,7 @@ from scrapers.safe_xlsx import XlsxLimits, iter_sheet_rows
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+_LINE_ENDS = (b"\n", b"\r", b"\n\x00", b"\x00\n")  # UTF-16 too
 
 
 def table_rows(
@@ -45,6 +46,10 @@ def table_rows(
         text = open_text(body)
     except TextDecodeError as error:
         raise DriftError("text encoding", f"neither UTF-8 nor Windows-1252 ({error})") from None
+    if body.strip() and not body.endswith(_LINE_ENDS):
+        # A file cut short ends mid-line, and its last count may be cut mid-number
+        # ("11" as "1"): a CSV that does not end as a file does is never read.
+        raise DriftError("file complete", "the CSV does not end with a line break: cut short?")
     rows = _csv_rows(text, delimiters, is_header, search_rows)
     if sum(1 for _row in rows) > max_rows + search_rows:
         raise DriftError("row count", f"more than {max_rows} rows")

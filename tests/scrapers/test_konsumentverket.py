@@ -347,3 +347,10 @@ def test_a_large_csv_is_refused_at_its_row_limit_without_holding_its_rows(
         tracemalloc.stop()
     # The file is 10 MB; its 200,000 rows as lists of cells would take several times that.
     assert peak < 8 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+
+
+def test_a_csv_cut_short_mid_number_is_refused() -> None:
+    whole = (FIXTURES / "anmalningar_2024_cp1252.csv").read_bytes()
+    assert whole.endswith(b";11\n")
+    error = _drift(whole[:-2])  # "11" cut to "1", as a cut download would
+    assert error.expectation == "file complete"

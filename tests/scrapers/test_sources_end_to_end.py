@@ -3,6 +3,7 @@ one ingest path into the database, then back from a published figure to its byte
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,73 @@ def test_scrape_usage_errors_say_what_to_do(database_url: str, args: tuple[str, 
     done = shamelist(database_url, *args)
     assert done.returncode != 0
     assert done.stderr.startswith("error:")
+
+
+# --- Held-out mutations of the file sources (issue 13): quarantined or published exactly.
+
+KV_CSV = FIXTURES / "konsumentverket" / "anmalningar_2024_cp1252.csv"
+
+
+def _kv_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "anmalningar.csv"
+    path.write_bytes(text.encode("cp1252"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "expectation"),
+    [
+        (lambda text: text + "Provresor HB;559900-0063;2024-12;Resor;4\n", "lines unique"),
+        (lambda text: text + "Totalt;559900-0063;2024-12;;15\n", "total rows"),
+        (lambda text: text + "Provresor HB;559900-0063;2024-12;Summa;15\n", "total rows"),
+        (lambda text: "Antal anmälningar (i tusental)\n" + text, "count unit"),
+    ],
+    ids=["duplicate line", "total with org number", "subtotal topic", "tusental"],
+)
+def test_a_mutated_konsumentverket_file_is_quarantined_and_publishes_nothing(
+    database: Database, tmp_path: Path, change: Callable[[str], str], expectation: str
+) -> None:
+    text = change(KV_CSV.read_bytes().decode("cp1252"))
+    outcome = run_source(
+        "konsumentverket",
+        database.write_sessions,
+        options=ScrapeOptions(file=_kv_file(tmp_path, text)),
+    )
+    assert outcome.status == "quarantined"
+    assert expectation in outcome.message
+    assert _count(database, ComplaintCount) == 0
+
+
+def test_konsumentverket_counts_a_thousand_times_larger_are_held_then_approved(
+    database: Database, tmp_path: Path
+) -> None:
+    first = run_source(
+        "konsumentverket", database.write_sessions, options=ScrapeOptions(file=KV_CSV)
+    )
+    assert first.status == "committed", first.message
+    text = (
+        KV_CSV.read_bytes().decode("cp1252").replace(";4\n", ";4000\n").replace(";11\n", ";11000\n")
+    )
+    held = run_source(
+        "konsumentverket",
+        database.write_sessions,
+        options=ScrapeOptions(file=_kv_file(tmp_path, text)),
+    )
+    assert held.status == "held"
+    assert "15000, last published 15" in held.message
+    with database.read() as session:
+        assert session.scalars(select(ComplaintCount.value)).all() == [15]
+    approved = approve_held_batch(database.write_sessions, held.report["batch_id"], ScrapeOptions())
+    assert approved.status == "committed"
+    with database.read() as session:
+        assert session.scalars(select(ComplaintCount.value)).all() == [15000]
+
+
+def test_a_dash_in_the_company_register_is_published_as_a_dash(
+    database: Database, client: TestClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "bulkfil.txt"
+    path.write_bytes("Exempel – Bygg AB$5599000014$AB$2001-03-14$Exempelstad\r\n".encode("cp1252"))
+    outcome = run_source("bolagsverket", database.write_sessions, options=ScrapeOptions(file=path))
+    assert outcome.status == "committed", outcome.message
+    assert [c["name"] for c in outcome.report["companies_created"]] == ["Exempel – Bygg AB"]
