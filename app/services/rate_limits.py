@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Executable, delete
+from sqlalchemy import Executable, delete, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -69,6 +69,10 @@ def count_request(
     nowhere: one token's flood does not use up its address's allowance for the others.
     """
     start = window_start(now, window_seconds)
+    if session.get_bind().dialect.name == "postgresql":
+        # A count is not a figure: losing the last moment's counts in a crash costs
+        # nothing, and not waiting for the disk at commit saves most of the time.
+        session.execute(text("SET LOCAL synchronous_commit = off"))
     passed = None
     for limit in limits:
         hits = _add_hit(session, bucket, limit.subject[:80], start)
