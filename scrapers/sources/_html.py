@@ -49,7 +49,8 @@ _FOOTNOTE_AFTER_NAME = re.compile(rf"(?:[{FOOTNOTE_MARKS}]|\s*\([0-9]{{1,2}}\)|\
 _FOOTNOTE_SUP = re.compile(r"^[0-9a-z*†‡§,)( ]{1,5}$")
 # Rows that sum or explain the others: "Totalt", "Summa", "Övriga (42 företag)".
 _NOT_A_COMPANY = re.compile(
-    r"^(?:totalt|total|summa|sammanlagt|samtliga|övriga|övriga företag|alla företag)"
+    r"^(?:totalt|total|summa|sammanlagt|samtliga|övriga|övriga företag|alla företag"
+    r"|samtliga företag|summa totalt|totalsumma|delsumma)"
     r"(?:\s*[:(].*|\s+[0-9].*)?$",
     re.IGNORECASE,
 )

@@ -36,6 +36,7 @@ from scrapers.base import (
     public_url,
 )
 from scrapers.safe_xlsx import XlsxLimits
+from scrapers.sources._html import FOOTNOTE_MARKS, company_name
 from scrapers.sources._tabular import table_rows
 
 # --- The shape we expect: header spellings (compared case-folded, spaces collapsed) and limits.
@@ -52,11 +53,6 @@ OTHER_UNIT = re.compile(
     r"tusental|\btusen\b|\b1\s?000-?tal|\bi\s?1\s?000\b|\bmiljon(?:er)?\b|\bandel|procent"
     r"|%|promille|\bper\s?100\b|per capita",
     re.IGNORECASE,
-)
-# Labels of total rows, once punctuation and a trailing period ("Totalt 2025:") are gone.
-TOTAL_LABELS = frozenset(
-    {"totalt", "total", "summa", "summa totalt", "totalsumma", "delsumma", "samtliga"}
-    | {"samtliga företag", "alla företag", "totalt antal", "totalt antal anmälningar"}
 )
 HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header
 CSV_DELIMITERS = (";", ",", "\t")
@@ -304,28 +300,33 @@ def _org_number(cell: Any, line: int) -> str:
 
 
 def _is_total(text: str) -> bool:
-    """ "Totalt", "Summa:", "Totalt 2025": a total row's label, not a name or a topic."""
-    words = re.sub(r"[\s:.,;()–-]+", " ", text.casefold()).split()
-    while words and re.fullmatch(r"\d{4}(?:-?(?:q|kv)?\d{1,2})?", words[-1]):
-        words.pop()
-    return " ".join(words) in TOTAL_LABELS
+    """ "Totalt", "Summa:", "Totalt 2025": a total row's label, by the rule every source
+    uses (``company_name``, which refuses such a label as a company)."""
+    try:
+        company_name(text, "")
+    except DriftError as error:
+        return error.expectation == "companies only"
+    return False
 
 
 def _add(sheet: _Sheet, line: int, cells: dict[str, Any]) -> None:
-    company = _text(cells["company"])
+    shown = _text(cells["company"])
     org_number = _org_number(cells.get("org_number"), line)
-    if not company:
+    if not shown:
         if _text(cells["count"]):
             raise DriftError("company named", f"line {line}: a count without a company")
         return
-    if _is_total(company):
+    if shown[0] in FOOTNOTE_MARKS:  # a footnote may say what the counts are: never skipped
+        raise DriftError("companies only", f"line {line}: a footnote ({shown!r}), no company")
+    if _is_total(shown):
         if org_number:
             raise DriftError(
-                "total rows", f"line {line}: a total row ({company!r}) with an org number"
+                "total rows", f"line {line}: a total row ({shown!r}) with an org number"
             )
         return  # a footer, not a company
+    company = company_name(shown, f"line {line}")  # "Exempelbanken AB¹": footnote mark dropped
     topic = _text(cells.get("topic"))
-    if _is_total(topic):
+    if topic and _is_total(topic):
         raise DriftError(
             "total rows", f"line {line}: a subtotal ({topic!r}) would be summed with its topics"
         )

@@ -354,3 +354,16 @@ def test_a_csv_cut_short_mid_number_is_refused() -> None:
     assert whole.endswith(b";11\n")
     error = _drift(whole[:-2])  # "11" cut to "1", as a cut download would
     assert error.expectation == "file complete"
+
+
+def test_a_footnote_mark_after_a_name_is_not_part_of_it() -> None:
+    rows = [
+        ["Exempelbanken AB¹", "", "2025", "Avgifter", 12],
+        ["Exempelbanken AB*", "", "2025", "Avtal", 3],
+    ]
+    assert _parse(_xlsx(HEADER, rows)).rows == [_row("Exempelbanken AB", "", "2025", 15)]
+
+
+def test_a_footnote_line_where_a_company_should_be_is_refused() -> None:
+    rows = [*ROWS, ["* Antal anmälningar i tusental", None, None, None, None]]
+    assert _drift(_xlsx(HEADER, rows)).expectation == "companies only"
