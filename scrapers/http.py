@@ -15,10 +15,8 @@ Nothing else in the project sets a User-Agent, a timeout, a retry or a delay.
 from __future__ import annotations
 
 import email.utils
-import ipaddress
 import math
 import random
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -38,7 +36,13 @@ from scrapers.charset import (
     looks_like_mojibake,
     repair_mojibake,
 )
-from scrapers.pinned import AddressBook, PinnedBackend, PinnedTransport
+from scrapers.pinned import (
+    AddressBook,
+    PinnedBackend,
+    PinnedTransport,
+    is_public_address,
+    resolve_host,
+)
 from scrapers.settings import ScraperSettings
 
 __all__ = [
@@ -110,30 +114,6 @@ class TooManyRedirects(FetchError):
 
 class NetworkError(FetchError):
     """Connecting or reading failed, and kept failing through the retries."""
-
-
-# ---------------------------------------------------------------- addresses
-
-
-def resolve_host(host: str, port: int) -> list[str]:
-    """Every address the host resolves to, IPv4 and IPv6."""
-    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
-
-
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-def is_public_address(address: str) -> bool:
-    """True only for globally routable unicast addresses (IPv4 embedded in IPv6 judged as IPv4)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour
-        if embedded is None and ip in _NAT64:
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None:
-            return is_public_address(str(embedded))
-    # is_global alone lets some multicast ranges through on Python 3.11.
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_private)
 
 
 # ---------------------------------------------------------------- retries

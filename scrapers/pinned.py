@@ -1,4 +1,4 @@
-"""Connections made to the address that was checked, never to a second DNS answer.
+"""Which addresses are public, and connections made to the address that was checked.
 
 ``scrapers.http`` resolves a host and checks that every address is public before a
 request. If the connection then resolved the name again, a DNS server could answer
@@ -14,6 +14,8 @@ backend that knows the pins (written here, as no library offers it for httpx).
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import typing
 
@@ -21,6 +23,27 @@ import httpcore
 import httpx
 
 SocketOption = typing.Any  # httpcore's SOCKET_OPTION, not exported
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address the host resolves to, IPv4 and IPv6."""
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def is_public_address(address: str) -> bool:
+    """True only for globally routable unicast addresses (IPv4 embedded in IPv6 judged as IPv4)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            return is_public_address(str(embedded))
+    # is_global alone lets some multicast ranges through on Python 3.11.
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_private)
 
 
 class AddressBook:
