@@ -239,7 +239,8 @@ def check_client_address(proxy: int, apps: list[int], logs: list[Path], nginx_lo
     check(client == CLIENT_ADDRESS, f"via the proxy, a forged X-Forwarded-For: client {client!r}")
     check(request_id in nginx_log.read_text(), "nginx logs the request id the app server logs")
     # Straight to an app server, from another host (127.0.0.4) and from the app server's
-    # own (127.0.0.1): neither is the proxy, so neither is believed.
+    # own (127.0.0.1): neither is the proxy, so neither is believed. 127.0.0.1 apart,
+    # because uvicorn left to its defaults believes X-Forwarded-For from there itself.
     for source in ("127.0.0.4", "127.0.0.1"):
         direct = request(apps[0], "/healthz", source=source, headers=forged)
         client = logged_line(logs, direct.headers.get("x-request-id", "")).get("client")
