@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
@@ -83,5 +84,15 @@ class Period:
 
 def swedish_month(moment: datetime) -> str:
     """The ``YYYY-MM`` month that an aware moment falls in, in Swedish time."""
-    local = moment.astimezone(SWEDISH_TIME)
+    # Swedish time differs from UTC by whole hours, so a month begins on a whole hour
+    # of UTC: the month is known from the hour, and an import asks about the same few
+    # thousand hours again and again.
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    hour = utc.replace(minute=0, second=0, microsecond=0)
+    return _swedish_month_of_hour(hour)
+
+
+@lru_cache(maxsize=65_536)
+def _swedish_month_of_hour(hour: datetime) -> str:
+    local = hour.astimezone(SWEDISH_TIME)
     return f"{local.year}-{local.month:02d}"

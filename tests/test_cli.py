@@ -136,13 +136,29 @@ def test_import_progress_counts_rows_and_shows_rows_per_second() -> None:
     column = RowRateColumn()
     assert column.render(progress.tasks[0]).plain == "? rows/s"
     body = b"a,b\n1,2\n3,4\n5,6\n"
-    reader = _ProgressReader(io.BytesIO(body), progress, task, b"\n")
+    reader = _ProgressReader(io.BytesIO(body), progress, task, b"\n", report_bytes=1)
     clock[0] = 1.0
     first = reader.readline()
     clock[0] = 2.0
     assert first + reader.read() == body
     assert progress.tasks[0].fields["rows"] == 4
     assert re.fullmatch(r"[1-9][0-9,]* rows/s", column.render(progress.tasks[0]).plain)
+
+
+def test_import_progress_is_told_in_steps_not_per_line() -> None:
+    progress = Progress()
+    task = progress.add_task("importing", total=1000, rows=0)
+    reader = _ProgressReader(io.BytesIO(b"x\n" * 300), progress, task, b"\n", report_bytes=100)
+    for _ in range(40):
+        reader.readline()
+    assert progress.tasks[0].completed == 0
+    for _ in range(10):
+        reader.readline()
+    assert progress.tasks[0].completed == 100
+    while reader.readline():
+        pass
+    assert progress.tasks[0].completed == 600
+    assert progress.tasks[0].fields["rows"] == 300
 
 
 def test_db_refresh_medians_fills_the_intervals_of_older_medians(

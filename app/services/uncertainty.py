@@ -3,7 +3,7 @@ likely holds, and whether it is worse or better than its size predicts.
 
 The statistics are SciPy's: the exact Poisson (Garwood) interval for a rate, the
 Wilson score interval for a share, Poisson and binomial tails for the signals.
-A median's interval comes stored with it (``median_intervals``): the places are
+A median's interval comes stored with it (``histogram_medians``): the places are
 counted from it here. Pure computation: no database.
 """
 

@@ -5,8 +5,11 @@ the histograms, and only those."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -16,7 +19,6 @@ from sqlalchemy import (
     Table,
     delete,
     insert,
-    literal,
     select,
     text,
 )
@@ -24,36 +26,19 @@ from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMeasurement, WaitPeriodMedian
 from app.periods import Period
-from app.services.median_intervals import RANKS, prepare_ranks
-from app.services.wait_metrics import (
-    CompanyIds,
-    company_condition,
-    median_parts,
-    stored_median,
-)
+from app.services.histogram_medians import period_medians, periods_holding
+from app.services.ingest.bulk import insert_rows
+from app.services.wait_metrics import stored_median
 
 MEDIAN_OUTCOMES = ("answered", "announced")
 # (company_id, month, channel, outcome)
 WaitCell = tuple[int, str, str, str]
 _TABLE = WaitPeriodMedian.metadata.tables[WaitPeriodMedian.__tablename__]
-
-
-def periods_holding(month: str) -> list[str]:
-    """The month itself, its quarter and its year."""
-    year, number = int(month[:4]), int(month[5:7])
-    return [month, f"{year}-Q{(number - 1) // 3 + 1}", str(year)]
-
-
-def refresh_period_medians(session: Session, cells: Iterable[WaitCell]) -> None:
-    """Compute again the medians of every period holding one of ``cells`` (a few
-    companies' cells: a merge's; a batch's are kept in the database, see below)."""
-    groups: dict[tuple[str, str, str], set[int]] = defaultdict(set)
-    for company_id, month, channel, outcome in cells:
-        if outcome in MEDIAN_OUTCOMES:
-            for period in periods_holding(month):
-                groups[period, channel, outcome].add(company_id)
-    for (period, channel, outcome), company_ids in sorted(groups.items()):
-        _refresh_group(session, period, channel, outcome, sorted(company_ids))
+_KEY_COLUMNS = ("company_id", "period", "channel", "outcome")
+_COLUMNS = (*_KEY_COLUMNS, "median_floor", "median_half", "n", "ci_low", "ci_high")
+# Companies whose medians are computed together: their histogram rows are in memory at once.
+_CHUNK_COMPANIES = 100
+_cell_of = itemgetter(0, 1, 2)
 
 
 # The cells a batch touched, kept in the database rather than in Python, so that the
@@ -89,13 +74,55 @@ def refresh_batch_medians(session: Session, batch_id: int) -> None:
     own = select(wm.company_id, wm.local_month, wm.channel, wm.outcome).distinct()
     own = own.where(wm.batch_id == batch_id, wm.outcome.in_(MEDIAN_OUTCOMES))
     session.execute(insert(TOUCHED).from_select(list(TOUCHED.c.keys()), own))
+    _refresh_touched(session)
+
+
+def refresh_company_medians(session: Session, company_ids: list[int]) -> None:
+    """Compute again every median of some companies (after a merge)."""
+    session.execute(delete(WaitPeriodMedian).where(WaitPeriodMedian.company_id.in_(company_ids)))
+    _ensure_touched(session)
+    wh = WaitHistogram
+    cells = select(wh.company_id, wh.month, wh.channel, wh.outcome).distinct()
+    cells = cells.where(wh.company_id.in_(company_ids), wh.outcome.in_(MEDIAN_OUTCOMES))
+    session.execute(insert(TOUCHED).from_select(list(TOUCHED.c.keys()), cells))
+    _refresh_touched(session)
+
+
+def refresh_all_medians(session: Session, chunk: int = 500) -> int:
+    """Compute every company's medians again; how many companies had any."""
+    ids = list(session.scalars(select(WaitHistogram.company_id).distinct()))
+    for start in range(0, len(ids), chunk):
+        refresh_company_medians(session, ids[start : start + chunk])
+    return len(ids)
+
+
+def _ensure_touched(session: Session) -> None:
+    create = _CREATE_TOUCHED
+    if session.get_bind().dialect.name == "postgresql":
+        create += " ON COMMIT DROP"
+    session.execute(text(create))
+
+
+def _refresh_touched(session: Session) -> None:
+    """Replace the medians of every period holding a touched cell, a few companies at a
+    time, so that memory holds one chunk's histogram rows, whatever the data's size."""
     if session.get_bind().dialect.name == "postgresql":
         # The planner knows nothing of a temporary table, and may still think the
         # histograms and medians as small as they were when last analysed; with the
         # rows counted, it joins them by index and hash instead of row by row.
         session.execute(text("ANALYZE touched_wait_cells, wait_histograms, wait_period_medians"))
+    _delete_touched_medians(session)
+    last = 0
+    while company_ids := _next_touched_companies(session, after=last):
+        insert_rows(session, _TABLE, _COLUMNS, list(_chunk_medians(session, company_ids)))
+        last = company_ids[-1]
+    session.execute(delete(TOUCHED))
+
+
+def _delete_touched_medians(session: Session) -> None:
+    """Delete the stored medians of every period holding a touched cell: one statement
+    per period, channel and outcome (bounded by the calendar), set-based in each."""
     groups: set[tuple[str, str, str]] = set()
-    # How many months, channels and outcomes there are: bounded by the calendar.
     months = select(TOUCHED.c.month, TOUCHED.c.channel, TOUCHED.c.outcome).distinct()
     for month, channel, outcome in session.execute(months):
         if outcome in MEDIAN_OUTCOMES:
@@ -106,72 +133,41 @@ def refresh_batch_medians(session: Session, batch_id: int) -> None:
             TOUCHED.c.channel == channel,
             TOUCHED.c.outcome == outcome,
         )
-        _refresh_group(session, period, channel, outcome, touched)
-    session.execute(delete(TOUCHED))
-
-
-def _ensure_touched(session: Session) -> None:
-    create = _CREATE_TOUCHED
-    if session.get_bind().dialect.name == "postgresql":
-        create += " ON COMMIT DROP"
-    session.execute(text(create))
-
-
-def _refresh_group(
-    session: Session, period: str, channel: str, outcome: str, company_ids: CompanyIds
-) -> None:
-    session.execute(
-        delete(WaitPeriodMedian).where(
-            WaitPeriodMedian.period == period,
-            WaitPeriodMedian.channel == channel,
-            WaitPeriodMedian.outcome == outcome,
-            *company_condition(WaitPeriodMedian.company_id, company_ids),
+        session.execute(
+            delete(WaitPeriodMedian).where(
+                WaitPeriodMedian.period == period,
+                WaitPeriodMedian.channel == channel,
+                WaitPeriodMedian.outcome == outcome,
+                WaitPeriodMedian.company_id.in_(touched),
+            )
         )
+
+
+def _next_touched_companies(session: Session, *, after: int) -> list[int]:
+    query = select(TOUCHED.c.company_id).where(TOUCHED.c.company_id > after).distinct()
+    return list(session.scalars(query.order_by(TOUCHED.c.company_id).limit(_CHUNK_COMPANIES)))
+
+
+def _chunk_medians(session: Session, company_ids: list[int]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``wait_period_medians`` for the touched periods of some companies."""
+    wanted: dict[tuple[int, str, str], set[str]] = defaultdict(set)
+    cells = select(*TOUCHED.c).distinct().where(TOUCHED.c.company_id.in_(company_ids))
+    for company_id, month, channel, outcome in session.execute(cells):
+        if outcome in MEDIAN_OUTCOMES:
+            wanted[company_id, channel, outcome].update(periods_holding(month))
+    wh = WaitHistogram
+    key = (wh.company_id, wh.channel, wh.outcome)
+    histogram = (
+        select(*key, wh.month, wh.wait_seconds, wh.n)
+        .where(wh.company_id.in_(company_ids), wh.outcome.in_(MEDIAN_OUTCOMES))
+        .order_by(*key)
     )
-    # Computed and written by the database itself: a group holds thousands of companies.
-    prepare_ranks(session, Period.parse(period), channel, outcome, company_ids)
-    parts = median_parts(outcome, Period.parse(period), channel, company_ids, RANKS).subquery()
-    # The mean of the two middle waits as a whole part and a half: their sum could
-    # pass what a 64-bit column keeps, lower + (upper - lower) / 2 cannot.
-    spread = parts.c.upper - parts.c.lower
-    rows = select(
-        parts.c.company_id,
-        literal(period),
-        literal(channel),
-        literal(outcome),
-        parts.c.lower + spread // 2,
-        spread % 2,
-        parts.c.total,
-        parts.c.ci_low,
-        parts.c.ci_high,
-    )
-    columns = ["company_id", "period", "channel", "outcome", "median_floor", "median_half", "n"]
-    columns += ["ci_low", "ci_high"]
-    session.execute(insert(_TABLE).from_select(columns, rows))
-
-
-def refresh_company_medians(session: Session, company_ids: list[int]) -> None:
-    """Compute again every median of some companies (after a merge)."""
-    session.execute(delete(WaitPeriodMedian).where(WaitPeriodMedian.company_id.in_(company_ids)))
-    cells = session.execute(
-        select(
-            WaitHistogram.company_id,
-            WaitHistogram.month,
-            WaitHistogram.channel,
-            WaitHistogram.outcome,
-        )
-        .where(WaitHistogram.company_id.in_(company_ids))
-        .distinct()
-    )
-    refresh_period_medians(session, [tuple(cell) for cell in cells])  # type: ignore[misc]
-
-
-def refresh_all_medians(session: Session, chunk: int = 500) -> int:
-    """Compute every company's medians again; how many companies had any."""
-    ids = list(session.scalars(select(WaitHistogram.company_id).distinct()))
-    for start in range(0, len(ids), chunk):
-        refresh_company_medians(session, ids[start : start + chunk])
-    return len(ids)
+    for (company_id, channel, outcome), rows in groupby(session.execute(histogram), _cell_of):
+        periods = wanted.get((company_id, channel, outcome))
+        if periods:
+            waits = (row[3:] for row in rows)
+            for m in period_medians(waits, periods):
+                yield (company_id, m.period, channel, outcome, *m.stored())
 
 
 def stored_medians(

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMonthCount
@@ -36,58 +36,6 @@ def _in_period(period: Period, channel: str, company_ids: CompanyIds) -> list[Co
     """The conditions that pick a period's months, a channel and (maybe) some companies."""
     conditions = [WaitHistogram.month.in_(period.months()), WaitHistogram.channel == channel]
     return conditions + company_condition(WaitHistogram.company_id, company_ids)
-
-
-def median_parts(
-    outcome: str,
-    period: Period,
-    channel: str,
-    company_ids: CompanyIds,
-    ranks: Table | None = None,
-) -> Select[*tuple[Any, ...]]:
-    """(company, how many waits with ``outcome``, lower middle wait, upper middle wait).
-
-    The lower middle value is the first whose running count passes (n - 1) / 2, the
-    upper the first whose running count passes n / 2; written as 2 x count > n - 1
-    and 2 x count > n so the arithmetic stays in whole numbers on every database.
-    """
-    summed = (
-        select(
-            WaitHistogram.company_id.label("company_id"),
-            WaitHistogram.wait_seconds.label("wait"),
-            func.sum(WaitHistogram.n).label("n"),
-        )
-        .where(WaitHistogram.outcome == outcome, *_in_period(period, channel, company_ids))
-        .group_by(WaitHistogram.company_id, WaitHistogram.wait_seconds)
-        .subquery()
-    )
-    running = select(
-        summed.c.company_id,
-        summed.c.wait,
-        func.sum(summed.c.n)
-        .over(partition_by=summed.c.company_id, order_by=summed.c.wait)
-        .label("upto"),
-        func.sum(summed.c.n).over(partition_by=summed.c.company_id).label("total"),
-    ).subquery()
-    parts = select(
-        running.c.company_id,
-        running.c.total,
-        func.min(case((2 * running.c.upto > running.c.total - 1, running.c.wait))).label("lower"),
-        func.min(case((2 * running.c.upto > running.c.total, running.c.wait))).label("upper"),
-    )
-    if ranks is None:
-        return parts.group_by(running.c.company_id, running.c.total)
-    # With ``ranks`` (n -> l, see median_intervals): also x(l) and x(n - l + 1), the
-    # first waits whose running count reaches l and n - l + 1.
-    low_rank, high_rank = ranks.c.l, running.c.total - ranks.c.l + 1
-    return (
-        parts.add_columns(
-            func.min(case((running.c.upto >= low_rank, running.c.wait))).label("ci_low"),
-            func.min(case((running.c.upto >= high_rank, running.c.wait))).label("ci_high"),
-        )
-        .outerjoin(ranks, ranks.c.n == running.c.total)
-        .group_by(running.c.company_id, running.c.total, ranks.c.l)
-    )
 
 
 def stored_median(floor: int, half: int) -> Decimal:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
+from scipy.stats import binom
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.models import WaitHistogram, WaitMonthCount
+from app.models import WaitHistogram, WaitMeasurement, WaitMonthCount, WaitPeriodMedian
 from app.periods import Period
 from app.services.merge import merge_companies
 from app.services.wait_medians import stored_medians
-from app.services.wait_metrics import median_parts
 from app.services.waits_histogram import rebuild_histograms
 from tests.helpers import csv_body, post_csv
 
@@ -22,15 +23,38 @@ HEADER = "company,measured_at,channel,wait_seconds,outcome,external_id"
 
 
 def medians(
-    session: Session, outcome: str, period: Period, channel: str, company_ids: list[int] | None
-) -> dict[int, tuple[Decimal, int]]:
-    """company -> (median, how many waits), computed afresh from the histograms: the
-    mean of the two middle waits, as a textbook writes it."""
-    query = median_parts(outcome, period, channel, company_ids)
-    return {
-        company_id: ((Decimal(lower) + Decimal(upper)) / 2, int(total))
-        for company_id, total, lower, upper in session.execute(query)
-    }
+    session: Session, outcome: str, period: Period, channel: str
+) -> dict[int, tuple[Decimal, int, int, int]]:
+    """company -> (median, how many waits, interval low, interval high), computed afresh
+    from the measurements themselves as a textbook writes it: the waits sorted, the mean
+    of the two middle ones, and x(l), x(n - l + 1) with l = binom.ppf(0.025, n, 0.5)."""
+    wm = WaitMeasurement
+    query = select(wm.company_id, wm.wait_seconds).where(
+        wm.outcome == outcome, wm.channel == channel, wm.local_month.in_(period.months())
+    )
+    waits: dict[int, list[int]] = defaultdict(list)
+    for company_id, wait in session.execute(query):
+        waits[company_id].append(wait)
+    found = {}
+    for company_id, values in waits.items():
+        values.sort()
+        n = len(values)
+        low = max(1, int(binom.ppf(0.025, n, 0.5)))
+        middle = (Decimal(values[(n - 1) // 2]) + Decimal(values[n // 2])) / 2
+        found[company_id] = (middle, n, values[low - 1], values[n - low])
+    return found
+
+
+def stored(
+    session: Session, outcome: str, period: Period, channel: str
+) -> dict[int, tuple[Decimal, int, int, int]]:
+    wpm = WaitPeriodMedian
+    query = select(wpm.company_id, wpm.ci_low, wpm.ci_high).where(
+        wpm.period == str(period), wpm.channel == channel, wpm.outcome == outcome
+    )
+    bounds = {company_id: (low, high) for company_id, low, high in session.execute(query)}
+    medians = stored_medians(session, outcome, period, channel, None)
+    return {cid: (median, n, *bounds[cid]) for cid, (median, n) in medians.items()}
 
 
 def _aggregates(database: Database) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -105,6 +129,6 @@ def test_stored_medians_equal_medians_computed_afresh(
         for period in periods:
             for channel in ("phone", "chat"):
                 for outcome in ("answered", "announced"):
-                    assert stored_medians(session, outcome, period, channel, None) == medians(
-                        session, outcome, period, channel, None
+                    assert stored(session, outcome, period, channel) == medians(
+                        session, outcome, period, channel
                     ), (period, channel, outcome)

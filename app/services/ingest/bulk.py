@@ -32,23 +32,28 @@ def insert_rows(
     connection = session.connection()
     dialect = connection.dialect
     types = [table.c[name].type.dialect_impl(dialect) for name in columns]
-    processors = [type_.bind_processor(dialect) for type_ in types]
-    if any(processors):
-        rows = [_processed(row, processors) for row in rows]
+    processors = [
+        (index, process)
+        for index, type_ in enumerate(types)
+        if (process := type_.bind_processor(dialect)) is not None
+    ]
+    prepared: Sequence[Sequence[Any]] = rows
+    if processors:
+        prepared = [_processed(row, processors) for row in rows]
     # Table and column names come from the models, never from the rows.
     names = ", ".join(f'"{name}"' for name in columns)
     raw: Any = connection.connection.driver_connection
     if dialect.name == "postgresql":
         copy_sql = f'COPY "{table.name}" ({names}) FROM STDIN'
         with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:
-            for row in rows:
+            for row in prepared:
                 copy.write_row(row)
         return
     marks = ", ".join("?" for _ in columns)
     insert_sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'  # noqa: S608
     cursor = raw.cursor()
     try:
-        cursor.executemany(insert_sql, rows)
+        cursor.executemany(insert_sql, prepared)
     finally:
         cursor.close()
 
@@ -104,9 +109,12 @@ def _estimated_rows(session: Session, table_name: str) -> float:
 
 
 def _processed(
-    row: tuple[Any, ...], processors: Sequence[Callable[[Any], Any] | None]
-) -> tuple[Any, ...]:
-    return tuple(
-        value if process is None or value is None else process(value)
-        for value, process in zip(row, processors, strict=True)
-    )
+    row: tuple[Any, ...], processors: Sequence[tuple[int, Callable[[Any], Any]]]
+) -> list[Any]:
+    """The row with each value that a column type converts converted (the others, most of
+    them, untouched)."""
+    values = list(row)
+    for index, process in processors:
+        if values[index] is not None:
+            values[index] = process(values[index])
+    return values

@@ -186,15 +186,17 @@ def _rows(request: ImportRequest, body: Any) -> Iterator[tuple[int, CellRow | Fi
 def _apply_rows(ctx: BatchContext, request: ImportRequest, body: Any) -> None:
     handler = HANDLERS[request.kind]()
     chunk: list[tuple[int, Record]] = []
+    rows = 0  # counted here, not on the batch: an ORM attribute costs more per row
     try:
         for line, record in _records(ctx, request, _rows(request, body)):
-            ctx.batch.rows += 1
+            rows += 1
             if record is None or ctx.error_count:
                 continue  # past the first error we only look for more errors
             chunk.append((line, record))
             if len(chunk) >= CHUNK_ROWS:
                 handler.apply(ctx, chunk)
                 chunk = []
+        ctx.batch.rows = rows
         if chunk and not ctx.error_count:
             handler.apply(ctx, chunk)
         if not ctx.error_count:

@@ -73,7 +73,8 @@ class WaitHandler:
         ctx.prefetch_companies(rows)
         wanted = [(line, self._row(ctx, record)) for line, record in rows]  # type: ignore[arg-type]
         existing = self._existing(ctx, [row for _line, row in wanted])
-        earlier = self.unchanged.among(ctx.session, self._changes(wanted, existing))
+        changes = self._changes(wanted, existing) if existing else []
+        earlier = self.unchanged.among(ctx.session, changes)
         inserts: list[tuple[Any, ...]] = []
         moved_out: Counter[HistogramKey] = Counter()
         unchanged_here: list[tuple[Any, ...]] = []
@@ -83,7 +84,6 @@ class WaitHandler:
             if found is None:
                 existing[key] = (None, ctx.batch.id, row)
                 inserts.append(self._insert_values(ctx, row))
-                ctx.count("inserted")
                 continue
             row_id, batch_id, old = found
             if _compared_values(old) == _compared_values(row):
@@ -98,6 +98,7 @@ class WaitHandler:
                 existing[key] = (row_id, ctx.batch.id, row)
                 moved_out[histogram_key(old)] -= 1
                 ctx.count("updated")
+        ctx.inserted += len(inserts)
         insert_rows(ctx.session, _TABLE, _INSERTED, inserts)
         self.unchanged.record(ctx.session, unchanged_here)
         self.growth.grew(ctx.session, len(inserts))
