@@ -134,6 +134,10 @@ def serve(
         workers=count,
         log_config=LOG_CONFIG,
         access_log=False,
+        # The client address is ours to work out (app/client_address.py), from
+        # SHAMELIST_TRUSTED_PROXIES alone: uvicorn's own rule would believe any
+        # X-Forwarded-For sent from 127.0.0.1 before ours is asked.
+        proxy_headers=False,
     )
 
 
