@@ -132,4 +132,4 @@ def ranking(request: Request, session: ReadSessionDep, query: RankingQueryDep) -
 RankingDep = Annotated[Ranking, Depends(ranking)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 # An import batch's id in a URL: a positive 64-bit integer, else 422.
-BatchId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+BatchId = Annotated[int, Path(ge=1, le=2**63 - 1, examples=[1])]

@@ -8,8 +8,9 @@ this sits below both of them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
@@ -59,6 +60,15 @@ _HEADERS: dict[int, dict[str, Any]] = {
 }
 # The NUL guard answers before any route, in plain text (app.web.request_guards).
 _PLAIN_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+
+# Free text in an address: anything but NUL, which the NUL guard answers 400 before
+# any route (so a schema that allowed it would promise what no route answers).
+NO_NUL = "^[^\\x00]*$"
+# A slug in a path: a company's, or an old one that leads to it (else 404).
+# The example is the demo data's first company, so a run against the demo finds it.
+SlugPath = Annotated[
+    str, Path(pattern=NO_NUL, description="A company's slug", examples=["exempeltele"])
+]
 
 # Every route may answer these: a NUL in the address, and a busy site or database.
 ALWAYS = (400, 503)

@@ -16,7 +16,7 @@ from app.schemas import MAX_INT
 from app.services.editions import edition_files, edition_notes, rows_of
 
 router = APIRouter(prefix="/api/v1/editions", tags=["editions"])
-EditionId = Annotated[int, Path(ge=1, le=MAX_INT)]
+EditionId = Annotated[int, Path(ge=1, le=MAX_INT, examples=[1])]
 
 
 def _edition_json(session: Session, edition: Edition) -> dict[str, Any]:

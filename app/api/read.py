@@ -15,7 +15,7 @@ from app.api.models import SearchHit
 from app.deps import RankingDep, ReadSessionDep, request_data_version
 from app.metrics import get_metric
 from app.models import Company
-from app.openapi import CACHED, answers
+from app.openapi import CACHED, NO_NUL, SlugPath, answers
 from app.services.companies import aliases_of, company_by_slug
 from app.services.company_figures import raw_counts
 from app.services.company_places import (
@@ -170,7 +170,7 @@ def _company_json(
     },
 )
 def company_json(
-    request: Request, slug: str, session: ReadSessionDep
+    request: Request, slug: SlugPath, session: ReadSessionDep
 ) -> JSONResponse | RedirectResponse:
     """A company, every metric over time, its place in every yearly ranking, its yearly
     complaint ranks and its raw figures."""
@@ -189,7 +189,7 @@ def company_json(
     responses={200: {"model": list[SearchHit]}, **answers(*CACHED, 422)},
 )
 def search_json(
-    session: ReadSessionDep, q: Annotated[str, Query(max_length=200)] = ""
+    session: ReadSessionDep, q: Annotated[str, Query(max_length=200, pattern=NO_NUL)] = ""
 ) -> JSONResponse:
     """Companies by name, alias or org number (for autocomplete): at most 20."""
     hits = [

@@ -15,7 +15,7 @@ from app.api.rate_limits import REPLY_RATE_LIMIT
 from app.deps import DatabaseDep
 from app.metrics import METRIC_SLUGS
 from app.models import ApiToken, Company
-from app.openapi import ALWAYS, BEARER, CACHED, answers
+from app.openapi import ALWAYS, BEARER, CACHED, SlugPath, answers
 from app.periods import PERIOD_PATTERN
 from app.services.companies import company_by_slug
 from app.services.replies import (
@@ -107,7 +107,7 @@ def _token(session: Session, credentials: HTTPAuthorizationCredentials | None) -
     openapi_extra={"requestBody": _REPLY_BODY},
 )
 async def post_reply(
-    slug: str, request: Request, database: DatabaseDep, credentials: Credentials
+    slug: SlugPath, request: Request, database: DatabaseDep, credentials: Credentials
 ) -> JSONResponse:
     """A reply or dispute bound to one of the company's figures; pending until moderated."""
     body = await request.body()
@@ -138,7 +138,7 @@ async def post_reply(
     # The token is optional: without one, the published replies.
     openapi_extra={"security": [{}]},
 )
-def list_replies(slug: str, database: DatabaseDep, credentials: Credentials) -> JSONResponse:
+def list_replies(slug: SlugPath, database: DatabaseDep, credentials: Credentials) -> JSONResponse:
     """The published replies; with the company's own reply token, its pending and
     rejected ones too, with the reason."""
     with database.read() as session:

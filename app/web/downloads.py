@@ -21,7 +21,7 @@ from app.config import Settings
 from app.csv_files import DIALECTS, CsvDialect, csv_chunks, parse_dialect
 from app.db import Database
 from app.deps import DatabaseDep, RankingDep, ReadSessionDep, SettingsDep
-from app.openapi import CACHED, CSV_ANSWER, answers
+from app.openapi import CACHED, CSV_ANSWER, SlugPath, answers
 from app.services import exports
 from app.services.companies import company_by_slug
 
@@ -128,7 +128,7 @@ def rankings_csv(
     },
 )
 def company_csv(
-    slug: str,
+    slug: SlugPath,
     request: Request,
     session: ReadSessionDep,
     database: DatabaseDep,

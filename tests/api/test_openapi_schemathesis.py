@@ -20,13 +20,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from app.cli import cli
 from app.db import Database
 from app.demo import load_demo
 from tests.conftest import make_token
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-EXAMPLES = os.environ.get("SHAMELIST_SCHEMATHESIS_EXAMPLES", "8")
+EXAMPLES = os.environ.get("SHAMELIST_SCHEMATHESIS_EXAMPLES", "10")
 SEED = os.environ.get("SHAMELIST_SCHEMATHESIS_SEED", "2026")
 # The floods of a fuzzer are not what the rate limits are tested with (tests/api).
 UNLIMITED = {
@@ -67,12 +69,8 @@ def site_env(database_url: str, database: Database) -> dict[str, str]:
     """The environment of a site whose database holds the demo data and an edition."""
     load_demo(database)
     env = {**os.environ, **UNLIMITED, "SHAMELIST_DATABASE_URL": database_url}
-    subprocess.run(
-        [sys.executable, "-m", "app", "edition", "publish", "2024"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    published = CliRunner().invoke(cli, ["edition", "publish", "2024"], env=env)
+    assert published.exit_code == 0, published.output
     return env
 
 
