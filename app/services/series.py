@@ -74,41 +74,82 @@ def load_company_figures(
     figures = Figures()
     ids = [company_id]
     load_counts(session, figures, COMPLAINT_METRICS, None, ids, with_customers=True)
-    load_medians(session, figures, _MEDIAN_OUTCOMES, None, [channel], ids)
+    # Every channel's medians in the one query: the page charts each channel with data.
+    load_medians(session, figures, _MEDIAN_OUTCOMES, None, CHANNELS, ids)
     load_tallies(session, figures, None, CHANNELS, ids)
-    months = {p for (_metric, p) in figures.counts if len(p) == 7 and "Q" not in p}
-    months.update(month for (ch, month) in figures.tallies if ch == channel)
-    months.update(
-        p for (_o, ch, p) in figures.medians if ch == channel and len(p) == 7 and "Q" not in p
-    )
+    months = {p for (_metric, p) in figures.counts if _is_month(p)}
+    months.update(channel_months(figures, channel))
     years = {int(p[:4]) for (_metric, p) in figures.counts} | {int(m[:4]) for m in months}
     return CompanyFigures(company_id, channel, figures, sorted(months), sorted(years))
 
 
-def _points(company: CompanyFigures, metric: Metric, periods: list[Period]) -> list[Point]:
+def _is_month(period: str) -> bool:
+    return len(period) == 7 and "Q" not in period
+
+
+def channel_months(figures: Figures, channel: str) -> set[str]:
+    """The months with wait figures on ``channel``."""
+    months = {month for (ch, month) in figures.tallies if ch == channel}
+    months.update(p for (_o, ch, p) in figures.medians if ch == channel and _is_month(p))
+    return months
+
+
+def _points(
+    company: CompanyFigures, metric: Metric, periods: list[Period], channel: str
+) -> list[Point]:
     points = []
     for period in periods:
-        value = company.value(metric, period)
+        value = company.value(metric, period, channel)
         points.append(
             Point(period, None) if value is None else Point(period, value.value, value.sample_size)
         )
     return points
 
 
-def company_history(company: CompanyFigures) -> list[MetricHistory]:
-    """Every metric over time: by month over the last two years with monthly data,
-    by year where the company has figures only per year or quarter."""
-    month_periods = (
-        periods_ending(Period.parse(company.months[-1]), HISTORY_MONTHS) if company.months else []
-    )
+def _histories(
+    company: CompanyFigures, metrics: list[Metric], channel: str, months: list[str]
+) -> list[MetricHistory]:
+    """Each metric by month over the last two years with monthly data, by year where
+    the company has figures only per year or quarter."""
+    month_periods = periods_ending(Period.parse(months[-1]), HISTORY_MONTHS) if months else []
     years = [Period(year, "year") for year in company.years]
     histories = []
-    for metric in METRICS.values():
-        series = _points(company, metric, month_periods)
+    for metric in metrics:
+        series = _points(company, metric, month_periods, channel)
         if not any(point.value is not None for point in series):
-            series = _points(company, metric, years)
+            series = _points(company, metric, years, channel)
         histories.append(MetricHistory(metric.slug, _trim(series)))
     return histories
+
+
+def company_history(company: CompanyFigures) -> list[MetricHistory]:
+    """Every metric over time; wait metrics on the company's main channel (phone)."""
+    return _histories(company, list(METRICS.values()), company.channel, company.months)
+
+
+@dataclass(frozen=True)
+class ChannelHistory:
+    """The wait metrics with data on one of the other channels (chat, email)."""
+
+    channel: str
+    histories: list[MetricHistory]
+
+
+def channel_histories(company: CompanyFigures) -> list[ChannelHistory]:
+    """Every other channel with wait figures, in the order of ``CHANNELS``: its wait
+    metrics over its own last two years of months (no more queries: the figures of
+    every channel were read with the company's)."""
+    wait_metrics = [metric for metric in METRICS.values() if metric.is_wait]
+    found = []
+    for channel in CHANNELS:
+        months = sorted(channel_months(company.figures, channel))
+        if channel == company.channel or not months:
+            continue
+        histories = _histories(company, wait_metrics, channel, months)
+        with_data = [history for history in histories if history.has_data]
+        if with_data:
+            found.append(ChannelHistory(channel, with_data))
+    return found
 
 
 def _trim(points: list[Point]) -> list[Point]:

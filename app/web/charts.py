@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from app.services.series import MetricHistory
+
 
 @dataclass(frozen=True)
 class Dot:
@@ -66,3 +68,8 @@ def line_chart(
 def sparkline(values: list[Decimal | None], *, width: int = 96, height: int = 24) -> Chart | None:
     """A small chart without labels."""
     return line_chart([("", value) for value in values], width=width, height=height, pad=3)
+
+
+def history_charts(histories: list[MetricHistory]) -> dict[str, Chart | None]:
+    """Each metric's chart over its points, by metric slug (None where no point has a value)."""
+    return {h.metric: line_chart([(str(p.period), p.value) for p in h.points]) for h in histories}

@@ -18,8 +18,13 @@ from app.services.company_places import (
 from app.services.company_standing import SPANISH_BAR, law_bars, standings
 from app.services.replies import beside_figures, company_replies
 from app.services.sectors import sector_of
-from app.services.series import company_history, load_company_figures, measured_and_announced
-from app.web.charts import line_chart
+from app.services.series import (
+    channel_histories,
+    company_history,
+    load_company_figures,
+    measured_and_announced,
+)
+from app.web.charts import history_charts
 from app.web.citation import company_citation
 from app.web.errors import error_page
 from app.web.templating import PageContext, get_templates
@@ -50,9 +55,9 @@ def company_page(request: Request, slug: str, session: ReadSessionDep) -> Respon
         "replies": beside_figures(company_replies(session, company.id), figures),
         "wait_pairs": measured_and_announced(histories),
         "histories": [history for history in histories if history.has_data],
-        "charts": {
-            h.metric: line_chart([(str(p.period), p.value) for p in h.points]) for h in histories
-        },
+        "charts": history_charts(histories),
+        # Chat and email: the same charts, one group a channel (phone's are above).
+        "channels": [(ch, history_charts(ch.histories)) for ch in channel_histories(figures)],
         "wait_metrics": WAIT_METRIC_SLUGS,
         "places_over_time": places,
         "places": against_sector(places),
