@@ -32,8 +32,6 @@ from app.db import Database
 from app.imports import run_import
 from app.periods import Period
 from app.schemas import KINDS
-from app.services import exports
-from app.services.editions import Frozen, add_note, edition_rankings, publish_edition
 from app.services.ingest import ImportRequest, ImportResult
 from app.services.merge import merge_companies
 from app.services.replies import STATUSES as REPLY_STATUSES
@@ -224,6 +222,11 @@ def edition_publish(
     title: Annotated[str, typer.Option(help="The edition's title.")] = "",
 ) -> None:
     """Freeze every ranking of PERIOD; prints the edition's id alone on the last line."""
+    # Imported here, not at the top: the rankings load SciPy's statistics, a second that
+    # every other command (an import most of all) need not wait for.
+    from app.services import exports
+    from app.services.editions import Frozen, edition_rankings, publish_edition
+
     try:
         parsed = Period.parse(period)
     except ValueError as error:
@@ -251,6 +254,8 @@ def edition_note(
     text: Annotated[str, typer.Argument(metavar="TEXT")],
 ) -> None:
     """Append a dated correction note to an edition (its numbers never change)."""
+    from app.services.editions import add_note  # as in edition_publish
+
     with _write_transaction() as session:
         add_note(session, edition_id, text)
     typer.echo(f"note added to edition {edition_id}")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import select
@@ -15,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.metrics import MEDIAN, METRIC_SLUGS, Metric, get_metric
 from app.models import Company, Sector
+from app.names import swedish_sort_key
 from app.periods import Period
 from app.schemas import CHANNELS
 from app.services.errors import BadQueryError, UnknownNameError
@@ -30,10 +29,9 @@ from app.services.uncertainty import Certainty, Counted, certainties
 
 DEFAULT_METRIC = "complaints"
 DEFAULT_CHANNEL = "phone"
+
+
 # Swedish alphabetical order: å, ä and ö come after z.
-_SWEDISH_LETTERS = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
-
-
 class RankingQueryError(BadQueryError):
     """A ranking query that names no metric, period, channel or sector we know."""
 
@@ -98,17 +96,6 @@ class Ranking:
     @property
     def is_wait_metric(self) -> bool:
         return self.definition.is_wait
-
-
-@lru_cache(maxsize=65_536)
-def swedish_sort_key(name: str) -> str:
-    """Sorts names as a Swedish reader expects: case ignored, å ä ö after z, é as e.
-
-    Cached: a ranking sorts thousands of names, the same ones every time.
-    """
-    letters = unicodedata.normalize("NFC", name.casefold()).translate(_SWEDISH_LETTERS)
-    decomposed = unicodedata.normalize("NFKD", letters)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def parse_ranking_query(

@@ -43,8 +43,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import Company, SearchTerm, Sector
-from app.names import SEARCH_TERM_MAX_LENGTH, fold_for_search, search_terms
-from app.services.rankings import swedish_sort_key
+from app.names import SEARCH_TERM_MAX_LENGTH, fold_for_search, search_terms, swedish_sort_key
 
 MAX_QUERY_LENGTH = 200
 CANDIDATE_ROWS_PER_HIT = 10
