@@ -24,10 +24,11 @@ from app.schemas import (
     OUTCOMES,
 )
 
+# A cell may be a number where its text would be right: the import reads it as text.
+_NUMBER = {"type": "number"}
+_NAME_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_NAME_LENGTH}
 _NAME = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": MAX_NAME_LENGTH,
+    "anyOf": [_NAME_TEXT, _NUMBER],
     "description": "A name: no control characters, stored NFC with white space collapsed",
 }
 _URL = {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://", "maxLength": MAX_URL_LENGTH}
@@ -50,20 +51,32 @@ _CELLS: dict[str, dict[str, Any]] = {
     "name": _NAME,
     "company": _NAME,
     "org_number": {
-        "type": "string",
-        "pattern": "^ *(16)?[0-9]{2}[2-9][0-9]{3}-?[0-9]{4} *$",
+        "anyOf": [
+            {"type": "string", "pattern": "^ *(16)?[0-9]{2}[2-9][0-9]{3}-?[0-9]{4} *$"},
+            {"type": "integer", "minimum": 0},
+        ],
         "description": "NNNNNN-NNNN or 10 digits (12 with the prefix 16); the last digit is "
         "the Luhn check digit",
     },
-    "sector": {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 64},
-    "sector_name": {**_NAME, "maxLength": MAX_SECTOR_NAME_LENGTH},
+    "sector": {
+        "anyOf": [
+            {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 64},
+            {"type": "integer"},
+        ]
+    },
+    "sector_name": {"anyOf": [{**_NAME_TEXT, "maxLength": MAX_SECTOR_NAME_LENGTH}, _NUMBER]},
     "website": _URL,
     "source_url": _URL,
-    "aliases": {"type": "string", "description": "Other names, separated by |"},
+    "aliases": {
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}, _NUMBER],
+        "description": "Other names: separated by |, or a list",
+    },
     "metric": _choice(COMPLAINT_METRICS),
     "period": {
-        "type": "string",
-        "pattern": PERIOD_PATTERN,
+        "anyOf": [
+            {"type": "string", "pattern": PERIOD_PATTERN},
+            {"type": "integer", "minimum": 1900, "maximum": 9999},
+        ],
         "description": "YYYY, YYYY-Qn or YYYY-MM that has begun",
     },
     "value": _whole(0),
@@ -76,7 +89,7 @@ _CELLS: dict[str, dict[str, Any]] = {
     "wait_seconds": _whole(0),
     "outcome": _choice(OUTCOMES),
     "transfers": _whole(0),
-    "external_id": {"type": "string", "maxLength": MAX_EXTERNAL_ID_LENGTH},
+    "external_id": {"anyOf": [{"type": "string", "maxLength": MAX_EXTERNAL_ID_LENGTH}, _NUMBER]},
     "year": {
         "anyOf": [
             {"type": "integer", "minimum": 1900, "maximum": 9999},

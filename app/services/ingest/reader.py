@@ -184,14 +184,15 @@ def _json_cells(kind: str, row: Any) -> CellRow | FieldError:
             return FieldError(
                 key, f"unknown field {key!r}; {kind} take: {', '.join(required + optional)}"
             )
-        if not _is_cell(value):
+        if not _is_cell(key, value):
             return FieldError(key, f"{key} must be text or a whole number")
     return {key: _cell_text(value) for key, value in row.items()}
 
 
-def _is_cell(value: Any) -> bool:
+def _is_cell(key: str, value: Any) -> bool:
+    # Only aliases are a list (of names): any other list would be read as one text.
     if isinstance(value, list):
-        return all(isinstance(item, str) for item in value)
+        return key == "aliases" and all(isinstance(item, str) for item in value)
     return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
 
 
