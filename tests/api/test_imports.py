@@ -181,6 +181,26 @@ def test_bad_wait_rows_are_refused(
     assert row_counts(database) == counts
 
 
+def test_a_bad_row_after_many_chunks_is_named_by_its_line_and_nothing_is_written(
+    client: TestClient, auth: dict[str, str], database: Database
+) -> None:
+    """Rows are applied a chunk at a time; a bad one far down still names its own line
+    and column, and the chunks already applied go with the rollback."""
+    counts = row_counts(database)
+    good = [
+        f"Kedja {i % 40} AB,2025-03-01T{i % 24:02d}:{i % 60:02d}:00Z,phone,{i % 900},answered,k{i}"
+        for i in range(30_000)
+    ]
+    bad = "Kedja 1 AB,2025-03-01T10:00:00Z,phone,12,hung_up,k-last"
+    body = csv_body("company,measured_at,channel,wait_seconds,outcome,external_id", *good, bad)
+    response = post_csv(client, "waits", body, auth)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        {"line": 30_002, "column": "outcome", "message": response.json()["errors"][0]["message"]}
+    ]
+    assert row_counts(database) == counts
+
+
 @pytest.mark.parametrize(
     ("kind", "body", "line"),
     [
