@@ -11,8 +11,10 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
+from typer.testing import CliRunner
 
 from app.api import models
+from app.cli import cli
 from app.db import Database
 from app.demo import load_demo
 from app.metrics import METRIC_SLUGS
@@ -124,6 +126,25 @@ def test_company_json_keeps_every_field_it_answers(client: TestClient, demo: Non
     assert company["metrics"]
     for figure in company["figures"]:
         assert set(figure) == _fields(models.Figure)
+    places = [place for each in company["places"].values() for place in each]
+    assert places
+    assert all(set(place) == _fields(models.Place) for place in places)
+
+
+def test_an_edition_answers_its_documented_fields(client: TestClient, database: Database) -> None:
+    load_demo(database)
+    published = CliRunner().invoke(
+        cli,
+        ["edition", "publish", "2024"],
+        env={"SHAMELIST_DATABASE_URL": str(database.engine.url)},
+    )
+    edition_id = published.output.split()[-1]
+    edition = client.get(f"/api/v1/editions/{edition_id}").json()
+    assert set(edition) == _fields(models.Edition)
+    models.Edition.model_validate(edition)
+    assert edition["rankings"]
+    assert all(set(item) == _fields(models.EditionRanking) for item in edition["rankings"])
+    assert client.get("/api/v1/editions/999999").status_code == 404
 
 
 def test_search_and_import_report_answer_their_documented_fields(
