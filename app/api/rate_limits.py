@@ -3,12 +3,10 @@
 A route takes one of them as a dependency (``dependencies=[IMPORT_RATE_LIMIT]``); past
 its limit a request raises RateLimitedError, which the app answers 429 with
 ``Retry-After`` in one place. Only live tokens are counted (``app.token_limits``).
-``RATE_LIMITED_RESPONSE`` describes the 429 for OpenAPI.
+``app.openapi.answers(429)`` describes the 429 for OpenAPI.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.params import Depends as DependsParam
@@ -16,27 +14,6 @@ from fastapi.params import Depends as DependsParam
 from app.api.auth import bearer_secret
 from app.deps import DatabaseDep, SettingsDep
 from app.token_limits import count_token_request
-
-RATE_LIMITED_RESPONSE: dict[int | str, dict[str, Any]] = {
-    429: {
-        "description": "Too many requests from this token or client address in the window",
-        "headers": {
-            "Retry-After": {
-                "description": "Seconds until the window ends and requests are taken again",
-                "schema": {"type": "integer", "minimum": 1},
-            }
-        },
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"detail": {"type": "string"}},
-                    "required": ["detail"],
-                }
-            }
-        },
-    }
-}
 
 
 def limit_imports(request: Request, database: DatabaseDep, settings: SettingsDep) -> None:
