@@ -54,7 +54,10 @@ def parse_dialect(name: str | None) -> CsvDialect:
         return DIALECTS[name]
     except KeyError:
         raise UnknownDialectError(
-            f"unknown dialect {name!r}; use one of {', '.join(DIALECTS)}"
+            f"unknown dialect {name!r}; use one of {', '.join(DIALECTS)}",
+            what="dialect",
+            word=name,
+            choices=tuple(DIALECTS),
         ) from None
 
 

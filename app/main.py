@@ -152,14 +152,14 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def _bad_query(request: Request, error: BadQueryError) -> Response:
         # One place where a query naming something unknown becomes a 422.
         if wants_html(request):
-            return error_page(request, 422, str(error))
+            return error_page(request, 422, error)
         return JSONResponse({"detail": str(error)}, status_code=422)
 
     @app.exception_handler(UnknownNameError)
     async def _unknown_name(request: Request, error: UnknownNameError) -> Response:
         # A query naming a thing that does not exist (a sector): 404, as a company's.
         if wants_html(request):
-            return error_page(request, 404, str(error))
+            return error_page(request, 404, error)
         return JSONResponse({"detail": str(error)}, status_code=404)
 
     @app.exception_handler(OperationalError)

@@ -107,16 +107,26 @@ def parse_ranking_query(
     """A checked query from the URL's words; RankingQueryError says what is wrong."""
     metric = metric or DEFAULT_METRIC
     if metric not in METRIC_SLUGS:
-        raise RankingQueryError(f"unknown metric {metric!r}; use one of {', '.join(METRIC_SLUGS)}")
+        raise RankingQueryError(
+            f"unknown metric {metric!r}; use one of {', '.join(METRIC_SLUGS)}",
+            what="metric",
+            word=metric,
+            choices=METRIC_SLUGS,
+        )
     channel = channel or DEFAULT_CHANNEL
     if channel not in CHANNELS:
-        raise RankingQueryError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+        raise RankingQueryError(
+            f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}",
+            what="channel",
+            word=channel,
+            choices=CHANNELS,
+        )
     parsed_period = None
     if period:
         try:
             parsed_period = Period.parse(period)
         except ValueError as error:
-            raise RankingQueryError(str(error)) from None
+            raise RankingQueryError(str(error), what="period", word=period) from None
     return RankingQuery(metric=metric, period=parsed_period, sector=sector or None, channel=channel)
 
 
@@ -132,7 +142,7 @@ def _companies(session: Session, sector: str | None) -> dict[int, CompanyLine]:
     # A sector without companies is rare: only then is asking whether it exists worth a query.
     known = companies or sector is None
     if not known and session.scalar(select(Sector.id).where(Sector.slug == sector)) is None:
-        raise UnknownNameError(f"there is no sector {sector!r}")
+        raise UnknownNameError(f"there is no sector {sector!r}", what="sector", word=sector or "")
     return companies
 
 

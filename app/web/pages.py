@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,6 +17,7 @@ from app.deps import (
 )
 from app.display import period_name
 from app.services.batches import batch_facts
+from app.services.data_dictionary import described_columns
 from app.services.rankings import Ranking
 from app.services.search import search_companies
 from app.services.sectors import sector_slugs
@@ -127,21 +127,10 @@ def search_page(request: Request, session: ReadSessionDep, q: QueryText = None) 
     return get_templates(request).render(request, "search.html", {"q": q or "", "hits": hits})
 
 
-def _csv_columns() -> dict[str, list[tuple[str, str]]] | None:
-    """The data dictionary of the downloads, when the exports module provides one."""
-    try:
-        exports = importlib.import_module("app.services.exports")
-    except ImportError:
-        return None
-    columns: dict[str, list[tuple[str, str]]] | None = getattr(exports, "CSV_COLUMNS", None)
-    return columns
-
-
 @router.get("/methodology", response_class=HTMLResponse)
 def methodology_page(request: Request) -> HTMLResponse:
-    return get_templates(request).render(
-        request, "methodology.html", {"csv_columns": _csv_columns()}
-    )
+    columns = described_columns(PageContext(request).language)
+    return get_templates(request).render(request, "methodology.html", {"csv_columns": columns})
 
 
 @router.get("/sources", response_class=HTMLResponse)
@@ -173,7 +162,8 @@ def about_in_english(request: Request) -> RedirectResponse:
 @router.get("/data", response_class=HTMLResponse)
 def data_page(request: Request) -> HTMLResponse:
     """The bulk downloads, linked from one page."""
-    context = {"as_of": facts_for(request).data_as_of}
+    language = PageContext(request).language
+    context = {"as_of": facts_for(request).data_as_of, "columns": described_columns(language)}
     return get_templates(request).render(request, "data.html", context)
 
 

@@ -28,7 +28,7 @@ from app.services.replies import (
 )
 from app.services.tokens import authenticate
 from app.token_limits import count_token_request
-from app.web.errors import error_page
+from app.web.errors import Detail, error_page
 from app.web.templating import get_templates
 
 router = APIRouter(include_in_schema=False)
@@ -49,12 +49,12 @@ def reply_form(request: Request, slug: str, database: DatabaseDep) -> Response:
 @router.post("/companies/{slug}/reply", response_class=HTMLResponse)
 async def post_reply_form(request: Request, slug: str, database: DatabaseDep) -> Response:
     if _cross_site(request):
-        return error_page(request, 403, "a reply can only be sent from this site's own form")
+        return error_page(request, 403, Detail("cross_site"))
     if request.headers.get("content-type", "").split(";")[0].strip() != FORM_TYPE:
-        return error_page(request, 415, f"send the form as {FORM_TYPE}")
+        return error_page(request, 415, Detail("form_type", FORM_TYPE))
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
-        return error_page(request, 413, f"a reply is at most {MAX_FORM_BYTES} bytes")
+        return error_page(request, 413, Detail("form_size", str(MAX_FORM_BYTES)))
     fields = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     secret = fields.pop("token", "").strip()
     settings = get_settings(request)
