@@ -156,10 +156,15 @@ class PlacesMemo:
     """Fields kept for the latest data version, shared by every company page and JSON of
     that version (a new version starts afresh; the CSV, streamed in a session of its
     own, reads its own). About 150 bytes a ranked value: 0.75 MB a metric and year at
-    5,000 companies, so some 60 MB for every metric over ten years."""
+    5,000 companies, so some 60 MB for every metric over ten years.
+
+    One request reads missing fields at a time: after an import, a burst of company
+    pages would otherwise each read and rank the same fields at once, on a CPU-bound
+    worker; the others wait and find them read."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the version and the fields
+        self._reading = threading.Lock()  # held while fields are read; taken before _lock
         self._version: int | None = None
         self._fields: dict[FieldKey, Field] = {}
 
@@ -168,24 +173,35 @@ class PlacesMemo:
     ) -> dict[FieldKey, Field]:
         """The fields of ``keys`` as of ``version``; read afresh (and not kept) when no
         version was read or an older one than the memo's."""
+        known, keep = self._known(keys, version)
+        if keys <= known.keys():
+            return known
+        if not keep:
+            return {**known, **load_fields(session, keys - known.keys())}
+        with self._reading:
+            known, keep = self._known(keys, version)
+            if not keep:  # a newer version came while this request waited
+                return {**known, **load_fields(session, keys - known.keys())}
+            # Every metric of the years missing, not only this company's: the next company
+            # (with a metric this one lacks) then finds its fields read already.
+            years = {(year, channel) for _m, year, channel in keys - known.keys()}
+            read = load_fields(session, {(m, y, ch) for y, ch in years for m in METRICS})
+            with self._lock:
+                if self._version == version:
+                    self._fields.update(read)
+        return {**known, **{key: read[key] for key in keys - known.keys()}}
+
+    def _known(
+        self, keys: set[FieldKey], version: int | None
+    ) -> tuple[dict[FieldKey, Field], bool]:
+        """The fields of ``keys`` already read for ``version``, and whether it is the memo's
+        version (a newer one starts the memo afresh)."""
         with self._lock:
             if version is not None and (self._version is None or version > self._version):
                 self._version, self._fields = version, {}
             keep = version is not None and version == self._version
             known = {key: self._fields[key] for key in keys if keep and key in self._fields}
-        missing = keys - known.keys()
-        if not missing:
-            return known
-        if keep:
-            # Every metric of the years missing, not only this company's: the next company
-            # (with a metric this one lacks) then finds its fields read already.
-            missing = {(m, year, ch) for _m, year, ch in missing for m in METRICS} - known.keys()
-        read = load_fields(session, missing)
-        if keep:
-            with self._lock:
-                if self._version == version:
-                    self._fields.update(read)
-        return {**known, **{key: read[key] for key in keys - known.keys()}}
+        return known, keep
 
 
 def _place(

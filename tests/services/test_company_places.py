@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,12 +19,13 @@ from app.services.company_places import (
     NOT_RANKED,
     RANKED,
     TOO_FEW,
+    MetricPlaces,
     Place,
     PlacesMemo,
     places_over_time,
 )
 from app.services.rankings import RankingQuery, build_ranking
-from app.services.series import load_company_figures
+from app.services.series import CompanyFigures, load_company_figures
 from tests.helpers import csv_body, post_csv
 
 YEARS = (2024, 2025)
@@ -198,3 +201,25 @@ def test_the_rankings_behind_places_are_read_once_per_data_version(
         again = places_over_time(session, figures[0], None, memo=memo, version=8)
         assert statements
         assert again == first
+
+
+def test_a_burst_of_company_pages_after_an_import_reads_the_fields_once(
+    client: TestClient, auth: dict[str, str], database: Database, statements: list[str]
+) -> None:
+    _generated(client, auth, companies=6, seed=5)
+    memo = PlacesMemo()
+    with database.read() as session:
+        companies = [load_company_figures(session, c.id) for c in session.scalars(select(Company))]
+    statements.clear()
+    start = threading.Barrier(4)
+
+    def page(company: CompanyFigures) -> list[MetricPlaces]:
+        with database.read() as session:
+            start.wait()
+            return places_over_time(session, company, None, memo=memo, version=9)
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(page, companies[:4]))
+    read = [s for s in statements if "GROUP BY" in s.upper() and "wait_month_counts" in s]
+    assert len(read) == 1, read  # the others waited for the one that read them
+    assert all(answers)
