@@ -38,6 +38,10 @@ class SourceInfo:
     # True for pages the measured company itself controls (its own contact page):
     # a sudden large improvement there is held for review instead of published.
     company_controlled: bool = False
+    # The terms and the cadence in Swedish, for the Swedish /sources page (the site's
+    # own language; every source in the registry says them).
+    terms_sv: str = ""
+    cadence_sv: str = ""
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,8 @@ def _sync(session: Session, module: SourceModule) -> int:
         url=info.url,
         terms=info.terms,
         cadence=info.cadence,
+        terms_sv=info.terms_sv,
+        cadence_sv=info.cadence_sv,
     )
     return source.id
 

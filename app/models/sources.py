@@ -16,9 +16,12 @@ class Source(IdMixin, Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(500))
-    # Declared in code by a scraper's module; empty for partners' import sources.
+    # Declared in code by a scraper's module, in English and in Swedish; empty for
+    # partners' import sources.
     terms: Mapped[str | None] = mapped_column(Text)
     cadence: Mapped[str | None] = mapped_column(String(200))
+    terms_sv: Mapped[str | None] = mapped_column(Text)
+    cadence_sv: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -31,22 +31,33 @@ class SourceSummary:
     name: str
     url: str | None
     batches: int
-    terms: str | None = None  # declared by a scraper's module
+    # Declared by a scraper's module, in English and in Swedish.
+    terms: str | None = None
     cadence: str | None = None
+    terms_sv: str | None = None
+    cadence_sv: str | None = None
+
+    def terms_in(self, language: str) -> tuple[str | None, str]:
+        """The terms in ``language`` where the source says them so, else in English;
+        with the language they are in (a page marks English on a Swedish page)."""
+        return _in(language, self.terms_sv, self.terms)
+
+    def cadence_in(self, language: str) -> tuple[str | None, str]:
+        return _in(language, self.cadence_sv, self.cadence)
+
+
+def _in(language: str, swedish: str | None, english: str | None) -> tuple[str | None, str]:
+    if language == "sv" and swedish:
+        return swedish, "sv"
+    return english, "en"
 
 
 def sources_with_batches(session: Session) -> list[SourceSummary]:
+    declared = (Source.terms, Source.cadence, Source.terms_sv, Source.cadence_sv)
     query = (
-        select(
-            Source.slug,
-            Source.name,
-            Source.url,
-            func.count(ImportBatch.id),
-            Source.terms,
-            Source.cadence,
-        )
+        select(Source.slug, Source.name, Source.url, func.count(ImportBatch.id), *declared)
         .outerjoin(ImportBatch, ImportBatch.source_id == Source.id)
-        .group_by(Source.id, Source.slug, Source.name, Source.url, Source.terms, Source.cadence)
+        .group_by(Source.id, Source.slug, Source.name, Source.url, *declared)
         .order_by(Source.slug)
     )
     return [SourceSummary(*row) for row in session.execute(query)]

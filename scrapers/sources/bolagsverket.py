@@ -66,6 +66,9 @@ SOURCE = SourceInfo(
     "with Bolagsverket named as the source.",
     cadence="weekly",
     kind="companies",
+    terms_sv="Öppna data (en särskilt värdefull datamängd enligt EU:s direktiv om öppna "
+    "data), fria att återanvända med Bolagsverket angivet som källa.",
+    cadence_sv="varje vecka",
 )
 
 

@@ -85,6 +85,11 @@ SOURCE = SourceInfo(
     ),
     cadence="on request; we ask once a year, in January, for the year before",
     kind="complaints",
+    terms_sv=(
+        "Allmänna handlingar som lämnas ut på begäran enligt offentlighetsprincipen; fria "
+        "att publicera vidare med källan angiven."
+    ),
+    cadence_sv="på begäran; vi begär ut dem en gång om året, i januari, för året innan",
 )
 
 

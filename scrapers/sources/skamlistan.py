@@ -78,6 +78,11 @@ SOURCE = SourceInfo(
     cadence="yearly, usually in the autumn (the year so far)",
     kind="complaints",
     company_controlled=False,
+    terms_sv=(
+        "Råd & Röns artiklar är upphovsrättsskyddade; antalen är fakta (från "
+        "Konsumentverket) som återges med källa och länk till artikeln"
+    ),
+    cadence_sv="en gång om året, oftast på hösten (året hittills)",
 )
 
 

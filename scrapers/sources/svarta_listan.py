@@ -83,6 +83,11 @@ SOURCE = SourceInfo(
     cadence="twice a year, in the spring and the autumn",
     kind="complaints",
     company_controlled=False,
+    terms_sv=(
+        "Råd & Röns sidor är upphovsrättsskyddade; ärendena är fakta (ARN:s beslut) som "
+        "återges med källa och länk till listan"
+    ),
+    cadence_sv="två gånger om året, på våren och på hösten",
 )
 
 

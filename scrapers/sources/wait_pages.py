@@ -75,6 +75,11 @@ SOURCE = SourceInfo(
     cadence="continuous (as often as the runner is scheduled)",
     kind="waits",
     company_controlled=True,
+    terms_sv=(
+        "en enda siffra som läses från varje företags offentliga kontaktsida, högst en gång "
+        "per körning, och återges med en länk till sidan"
+    ),
+    cadence_sv="löpande (så ofta som insamlingen är schemalagd)",
 )
 
 

@@ -9,7 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
+from app.db import Database
 from app.services.data_dictionary import COLUMNS, CSV_COLUMNS
+from app.services.ingest.snapshots import sync_source
+from scrapers.runner import sync_all_sources
 
 # An element marked English, other than the link to the English page.
 ENGLISH_MARKED = re.compile(r'<(?![^>]*class="lang-switch")[^>]*\blang="en"[^>]*>')
@@ -110,3 +113,41 @@ def test_a_reply_form_sent_as_the_wrong_type_is_refused_in_swedish(client: TestC
     assert page.status_code == 415
     assert "Skicka formuläret som application/x-www-form-urlencoded." in page.text
     assert "send the form as" not in page.text
+
+
+def _sources_row(text: str, slug: str) -> str:
+    start = text.index(f'id="source-{slug}"')
+    return text[start : text.index("</tr>", start)]
+
+
+def test_the_swedish_sources_page_gives_every_source_s_terms_in_swedish(
+    client: TestClient, database: Database
+) -> None:
+    modules = sync_all_sources(database.write_sessions)
+    swedish, english = client.get("/sources").text, client.get("/sources?lang=en").text
+    for module in modules:
+        info = module.SOURCE
+        row = _sources_row(swedish, info.slug)
+        assert _shown(info.terms_sv) in row
+        assert _shown(info.cadence_sv) in row
+        assert _shown(info.terms) not in row
+        assert _shown(info.terms) in _sources_row(english, info.slug)
+        assert _shown(info.cadence) in _sources_row(english, info.slug)
+    assert ENGLISH_MARKED.findall(swedish) == []
+
+
+def test_terms_not_yet_said_in_swedish_are_introduced_and_marked_english(
+    client: TestClient, database: Database
+) -> None:
+    with database.write() as session:
+        sync_source(
+            session,
+            slug="exempelkalla",
+            name="Exempelkällan",
+            url="https://example.org/",
+            terms="free to reuse with the source named",
+            cadence="monthly",
+        )
+    row = _sources_row(client.get("/sources").text, "exempelkalla")
+    assert 'På engelska: <span lang="en">free to reuse with the source named</span>' in row
+    assert 'På engelska: <span lang="en">monthly</span>' in row

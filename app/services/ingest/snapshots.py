@@ -177,14 +177,24 @@ def latest_announced_waits(session: Session, source_id: int) -> dict[str, float]
 
 
 def sync_source(
-    session: Session, *, slug: str, name: str, url: str, terms: str, cadence: str
+    session: Session,
+    *,
+    slug: str,
+    name: str,
+    url: str,
+    terms: str,
+    cadence: str,
+    terms_sv: str = "",
+    cadence_sv: str = "",
 ) -> Source:
-    """Create or update a scraper's source row from the metadata its module declares."""
+    """Create or update a scraper's source row from the metadata its module declares
+    (terms and cadence in English, and in Swedish where the module says them)."""
     source = session.scalar(select(Source).where(Source.slug == slug))
     if source is None:
         source = Source(slug=slug, name=name)
         session.add(source)
     source.name, source.url, source.terms, source.cadence = name, url, terms, cadence
+    source.terms_sv, source.cadence_sv = terms_sv or None, cadence_sv or None
     session.flush()
     return source
 
