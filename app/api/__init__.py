@@ -1,1 +1,2 @@
-"""The JSON API: imports, health, and (later) the read API."""
+"""The JSON API: imports, rankings, companies, search, replies, editions and health,
+each documented in /openapi.json by the models beside them (``models``, ``import_docs``)."""
