@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.pages import PAGES
+from tests.browser.pages import COMPANY, PAGES
 from tests.browser.served import Site
 
 pytestmark = pytest.mark.browser
@@ -71,3 +71,34 @@ def test_every_figure_is_on_a_phone_screen(
     assert off_screen == [], f"{path} at {width} px: figures off screen or cut: {off_screen}"
     if path.startswith("/rankings") or path == "/":
         assert phone.locator("table.ranking td.col-value").count() > 0, f"no figures on {path}"
+
+
+# Each chart on the page: its box, and how many points it draws.
+CHANNEL_CHARTS = """
+() => Array.from(document.querySelectorAll('.channel-history svg.chart')).map((svg) => {
+  const box = svg.getBoundingClientRect();
+  return {id: svg.getAttribute('aria-labelledby'), left: box.left, right: box.right,
+          height: box.height, points: svg.querySelectorAll('.data-point').length};
+})
+"""
+
+
+@pytest.mark.parametrize(("language", "heading"), [("sv", "Chatt"), ("en", "Chat")])
+def test_the_chat_charts_are_whole_on_a_phone(
+    site: Site, phone: Page, shots: Path, language: str, heading: str
+) -> None:
+    # The demo company measures its chat as well as its phone.
+    phone.goto(f"{site.url}{COMPANY}?lang={language}", wait_until="load")
+    width = phone.viewport_size["width"] if phone.viewport_size else 0
+    chat = phone.locator("#channel-chat")
+    assert chat.locator("h3").inner_text() == heading
+    chat.scroll_into_view_if_needed()
+    phone.screenshot(path=shots / f"{width}-{language}-company-chat.png", full_page=True)
+    chat.screenshot(path=shots / f"{width}-{language}-company-chat-section.png")
+    charts = phone.evaluate(CHANNEL_CHARTS)
+    assert charts, "no chat chart on the company page"
+    for chart in charts:
+        assert chart["points"] > 0, chart
+        assert chart["height"] > 0, chart
+        assert chart["left"] >= -0.5, chart
+        assert chart["right"] <= width + 0.5, chart
