@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import islice
-from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, ComplaintPeriodValue
 from app.periods import Period
 from app.schemas import MAX_INT
+from app.services.ingest.bulk import insert_rows
 
 # (company_id, metric, year)
 CountYear = tuple[int, str, int]
@@ -31,6 +31,7 @@ CountYear = tuple[int, str, int]
 CountPeriod = tuple[int, str, str]
 _CHUNK = 300
 _TABLE = ComplaintPeriodValue.metadata.tables[ComplaintPeriodValue.__tablename__]
+_COLUMNS = ("company_id", "metric", "year", "period", "value")
 
 
 def resolve_year(year: int, rows: dict[str, int]) -> dict[str, int]:
@@ -81,17 +82,15 @@ def refresh_complaint_periods(session: Session, touched: Iterable[CountYear]) ->
             ComplaintPeriodValue.company_id, ComplaintPeriodValue.metric, ComplaintPeriodValue.year
         )
         session.execute(delete(ComplaintPeriodValue).where(stored.in_(chunk)))
-        rows: list[dict[str, Any]] = [
-            {"company_id": cid, "metric": metric, "year": year, "period": period, "value": value}
+        rows = [
+            (cid, metric, year, period, value)
             for (cid, metric, year), periods in found.items()
             for period, value in resolve_year(year, periods).items()
         ]
         too_large += [
-            (r["company_id"], r["metric"], r["period"]) for r in rows if r["value"] > MAX_INT
+            (cid, metric, period) for cid, metric, _y, period, value in rows if value > MAX_INT
         ]
-        rows = [row for row in rows if row["value"] <= MAX_INT]
-        if rows:
-            session.execute(insert(_TABLE), rows)
+        insert_rows(session, _TABLE, _COLUMNS, [row for row in rows if row[4] <= MAX_INT])
     return too_large
 
 
