@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -119,24 +119,25 @@ def serve(
     # add memory (each keeps its own page cache).
     count = workers or os.cpu_count() or 1
     # Each worker counts its own requests into files of this folder; /metrics adds them
-    # up (prometheus-client's multiprocess mode). Emptied at start: old counts go.
-    metrics_dir = Path(tempfile.gettempdir()) / f"shamelist-metrics-{port}"
-    shutil.rmtree(metrics_dir, ignore_errors=True)
-    metrics_dir.mkdir(parents=True)
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=count,
-        log_config=LOG_CONFIG,
-        access_log=False,
-        # The client address is ours to work out (app/client_address.py), from
-        # SHAMELIST_TRUSTED_PROXIES alone: uvicorn's own rule would believe any
-        # X-Forwarded-For sent from 127.0.0.1 before ours is asked.
-        proxy_headers=False,
-    )
+    # up (prometheus-client's multiprocess mode). A folder of our own, new at each start
+    # (old counts go) and removed when the server stops, unless one is set already.
+    with contextlib.ExitStack() as stack:
+        if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="shamelist-metrics-"))
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=count,
+            log_config=LOG_CONFIG,
+            access_log=False,
+            # The client address is ours to work out (app/client_address.py), from
+            # SHAMELIST_TRUSTED_PROXIES alone: uvicorn's own rule would believe any
+            # X-Forwarded-For sent from 127.0.0.1 before ours is asked.
+            proxy_headers=False,
+        )
 
 
 @cli.command()
