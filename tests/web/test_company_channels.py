@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from app.display import metric_value
 from app.metrics import get_metric
 from tests.helpers import csv_body, post_csv
 
-_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 # Each channel's waits: the medians differ, so a chart drawn from the wrong channel shows.
 SECONDS_STEP = {"phone": 60, "chat": 10, "email": 600}
 
@@ -46,21 +43,6 @@ def three_channels(client: TestClient, auth: dict[str, str]) -> str:
     body = _waits("Kanalbolaget AB", ("phone", "chat", "email"))
     assert post_csv(client, "waits", body, auth).status_code == 201
     return "/companies/kanalbolaget"
-
-
-@pytest.fixture
-def statements(client: TestClient) -> Iterator[list[str]]:
-    """Every SQL statement the app's engine runs (transaction control left out)."""
-    seen: list[str] = []
-    engine = client.app.state.database.engine  # type: ignore[attr-defined]
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if not statement.lstrip().upper().startswith(_TRANSACTION_CONTROL):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    yield seen
-    event.remove(engine, "before_cursor_execute", count)
 
 
 def test_a_company_with_chat_and_email_waits_gets_a_chart_for_each_channel(

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from app.services.exports import csv_header
 from tests.api.test_company_places_api import _load
 from tests.helpers import csv_body, post_csv
-
-_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
 def _section(text: str) -> str:
@@ -81,20 +77,6 @@ def test_company_csv_has_a_place_row_for_every_place_in_its_json(
     assert len(from_csv) == 7
     wait = next(r for r in table if r["kind"] == "place" and r["metric"] == "wait_median")
     assert wait["channel"] == "phone"
-
-
-@pytest.fixture
-def statements(client: TestClient) -> Iterator[list[str]]:
-    seen: list[str] = []
-    engine = client.app.state.database.engine  # type: ignore[attr-defined]
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if not statement.lstrip().upper().startswith(_TRANSACTION_CONTROL):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    yield seen
-    event.remove(engine, "before_cursor_execute", count)
 
 
 @pytest.mark.parametrize("path", ["/companies/exempeltele", "/api/v1/companies/exempeltele"])

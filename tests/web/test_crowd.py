@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
@@ -21,7 +19,6 @@ from tests.helpers import csv_body, post_csv
 
 RANKING_PAGES = ["/", "/rankings?metric=wait_median", "/rankings.csv", "/api/v1/rankings"]
 COMPANY_PAGES = ["/companies/{slug}", "/api/v1/companies/{slug}"]
-_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
 def _data(companies: int, months: int) -> list[tuple[str, bytes]]:
@@ -49,21 +46,6 @@ def _data(companies: int, months: int) -> list[tuple[str, bytes]]:
 def _load(client: TestClient, auth: dict[str, str], companies: int, months: int) -> None:
     for kind, body in _data(companies, months):
         assert post_csv(client, kind, body, auth).status_code == 201
-
-
-@pytest.fixture
-def statements(client: TestClient) -> Iterator[list[str]]:
-    """Every SQL statement the app's engine runs (transaction control left out)."""
-    seen: list[str] = []
-    engine = client.app.state.database.engine  # type: ignore[attr-defined]
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if not statement.lstrip().upper().startswith(_TRANSACTION_CONTROL):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    yield seen
-    event.remove(engine, "before_cursor_execute", count)
 
 
 def _statements_per_page(client: TestClient, seen: list[str], paths: list[str]) -> list[int]:
