@@ -47,8 +47,12 @@ class ReplyRefused(Exception):
 
 @dataclass(frozen=True)
 class ReplyField:
+    """A wrong field: ``message`` in English for the API; ``what`` names the problem so
+    that the form page can say it in its own language."""
+
     field: str
     message: str
+    what: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,17 +74,19 @@ class ReplyInvalid(Exception):
 def parse_reply(fields: Any) -> ReplyDraft:
     """A checked reply from a JSON object or a form; ReplyInvalid names every bad field."""
     if not isinstance(fields, dict):
-        raise ReplyInvalid([ReplyField("", "send a JSON object with metric, period, kind, text")])
+        raise ReplyInvalid(
+            [ReplyField("", "send a JSON object with metric, period, kind, text", "object")]
+        )
     errors: list[ReplyField] = []
     known = {"metric", "period", "kind", "text"}
-    errors += [ReplyField(name, "unknown field") for name in fields if name not in known]
+    errors += [ReplyField(name, "unknown field", "unknown") for name in fields if name not in known]
     metric = _text_field(fields, "metric", errors)
     if metric is not None and metric not in METRIC_SLUGS:
-        errors.append(ReplyField("metric", f"use one of {', '.join(METRIC_SLUGS)}"))
+        errors.append(ReplyField("metric", f"use one of {', '.join(METRIC_SLUGS)}", "choice"))
     period = _period_field(fields, errors)
     kind = _text_field(fields, "kind", errors)
     if kind is not None and kind not in REPLY_KINDS:
-        errors.append(ReplyField("kind", f"use one of {', '.join(REPLY_KINDS)}"))
+        errors.append(ReplyField("kind", f"use one of {', '.join(REPLY_KINDS)}", "choice"))
     text = _reply_text(fields, errors)
     if errors or metric is None or period is None or kind is None or text is None:
         raise ReplyInvalid(errors)
@@ -90,7 +96,7 @@ def parse_reply(fields: Any) -> ReplyDraft:
 def _text_field(fields: dict[str, Any], name: str, errors: list[ReplyField]) -> str | None:
     value = fields.get(name)
     if not isinstance(value, str) or not value.strip():
-        errors.append(ReplyField(name, f"{name} is required (a string)"))
+        errors.append(ReplyField(name, f"{name} is required (a string)", "required"))
         return None
     return value.strip()
 
@@ -102,7 +108,7 @@ def _period_field(fields: dict[str, Any], errors: list[ReplyField]) -> Period | 
     try:
         return Period.parse(text)
     except ValueError as error:
-        errors.append(ReplyField("period", str(error)))
+        errors.append(ReplyField("period", str(error), "period"))
         return None
 
 
@@ -111,11 +117,11 @@ def _reply_text(fields: dict[str, Any], errors: list[ReplyField]) -> str | None:
     if text is None:
         return None
     if len(text) > MAX_REPLY_LENGTH:
-        errors.append(ReplyField("text", f"at most {MAX_REPLY_LENGTH} characters"))
+        errors.append(ReplyField("text", f"at most {MAX_REPLY_LENGTH} characters", "too_long"))
     elif any(ord(ch) < 32 and ch not in _ALLOWED_CONTROLS for ch in text) or "\x7f" in text:
-        errors.append(ReplyField("text", "plain text only: no control characters"))
+        errors.append(ReplyField("text", "plain text only: no control characters", "control"))
     elif any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
-        errors.append(ReplyField("text", "holds an invalid character"))
+        errors.append(ReplyField("text", "holds an invalid character", "invalid"))
     return text
 
 
@@ -139,7 +145,11 @@ def create_reply(session: Session, token: ApiToken, company: Company, draft: Rep
     figure = metric_values(session, metric, draft.period, company_ids=[company.id]).get(company.id)
     if figure is None:
         raise ReplyInvalid(
-            [ReplyField("period", "the company has no figure for this metric and period")]
+            [
+                ReplyField(
+                    "period", "the company has no figure for this metric and period", "no_figure"
+                )
+            ]
         )
     reply = Reply(
         company_id=company.id,

@@ -18,6 +18,7 @@ from app.deps import DatabaseDep, get_settings
 from app.metrics import METRIC_SLUGS
 from app.services.companies import company_by_slug
 from app.services.replies import (
+    MAX_REPLY_LENGTH,
     REPLY_KINDS,
     ReplyField,
     ReplyInvalid,
@@ -75,7 +76,8 @@ def _answer(
         token = check_token_speaks_for(authenticate(session, secret) if secret else None, company)
         reply = create_reply(session, token, company, parse_reply(fields))
     except ReplyRefused as error:
-        problem = [ReplyField("token" if error.status in (401, 403) else "", error.message)]
+        what = _REFUSALS.get(error.status, "")
+        problem = [ReplyField("token" if error.status in (401, 403) else "", error.message, what)]
         response = _render(request, company.slug, company.name, fields, problem, error.status)
         if error.retry_after:
             response.headers["Retry-After"] = str(error.retry_after)
@@ -84,6 +86,10 @@ def _answer(
         return _render(request, company.slug, company.name, fields, error.errors, 422)
     context = {"company_slug": company.slug, "company_name": company.name, "reply": reply}
     return get_templates(request).render(request, "reply_sent.html", context, status_code=201)
+
+
+# A refusal's status -> what reply_form.html says of it in the page's language.
+_REFUSALS = {401: "token_unknown", 403: "token_refused", 429: "too_many"}
 
 
 def _cross_site(request: Request) -> bool:
@@ -114,5 +120,6 @@ def _render(
         "errors": errors,
         "metrics": METRIC_SLUGS,
         "kinds": REPLY_KINDS,
+        "max_length": MAX_REPLY_LENGTH,
     }
     return get_templates(request).render(request, "reply_form.html", context, status_code=status)

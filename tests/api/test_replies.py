@@ -225,6 +225,18 @@ def test_the_form_takes_the_token_and_refuses_cross_site_posts(
     assert row_counts(database) == before
     wrong = client.post("/companies/svarsbolaget/reply", data={**fields, "token": "shl_nej"})
     assert wrong.status_code == 401
+    assert "Svarsnyckeln saknas, är okänd eller har dragits in." in wrong.text
+    bad = {**fields, "period": "förra året", "text": "x" * 2_001, "extra": "1"}
+    bad_page = client.post("/companies/svarsbolaget/reply", data=bad).text
+    for sentence in (
+        "Skriv perioden som ÅÅÅÅ, ÅÅÅÅ-Qn eller ÅÅÅÅ-MM",
+        "Text: Högst 2\u00a0000 tecken.",
+        "Det här fältet hör inte till ett svar.",
+    ):
+        assert sentence in bad_page, sentence
+    assert "at most" not in bad_page
+    english = client.post("/companies/svarsbolaget/reply?lang=en", data=bad).text
+    assert "Text: At most 2,000 characters." in english
     same_site = {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}
     sent = client.post("/companies/svarsbolaget/reply", data=fields, headers=same_site)
     assert sent.status_code == 201, sent.text
