@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -57,3 +62,31 @@ def shamelist(database_url: str, *args: str) -> subprocess.CompletedProcess[str]
 def in_ci() -> bool:
     """Whether CI is set: tests that need a Debian program fail without it there, not skip."""
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def free_port() -> int:
+    """A port nothing listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_answering(
+    url: str, process: subprocess.Popen[bytes], log: Path, *, seconds: float = 60
+) -> None:
+    """Wait for a server the test started to answer 200 at ``url``; fail with its log
+    if it stops or does not answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            text = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+            pytest.fail(f"the server exited with {process.returncode}:\n{text}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    text = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+    pytest.fail(f"the server did not answer {url} within {seconds:g} s:\n{text}")

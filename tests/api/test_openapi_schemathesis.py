@@ -11,10 +11,8 @@ fixed seed (``SHAMELIST_SCHEMATHESIS_EXAMPLES`` and ``..._SEED`` change them).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from app.cli import cli
 from app.db import Database
 from app.demo import load_demo
 from tests.conftest import make_token
+from tests.helpers import free_port, wait_until_answering
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 EXAMPLES = os.environ.get("SHAMELIST_SCHEMATHESIS_EXAMPLES", "10")
@@ -43,27 +42,6 @@ UNLIMITED = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the server stopped:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the server did not become ready:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture
 def site_env(database_url: str, database: Database) -> dict[str, str]:
     """The environment of a site whose database holds the demo data and an edition."""
@@ -76,7 +54,7 @@ def site_env(database_url: str, database: Database) -> dict[str, str]:
 
 @pytest.fixture
 def live_site(site_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     log = tmp_path / "server.log"
     command = [sys.executable, "-m", "app", "serve", "--port", url.rsplit(":", 1)[1]]
     with log.open("wb") as out:
@@ -84,7 +62,7 @@ def live_site(site_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
             [*command, "--workers", "1"], env=site_env, stdout=out, stderr=subprocess.STDOUT
         )
     try:
-        _wait_until_ready(url, server, log)
+        wait_until_answering(f"{url}/readyz", server, log)
         yield url
     finally:
         server.terminate()

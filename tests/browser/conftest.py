@@ -9,18 +9,16 @@ installs it as root); Playwright's own browser download is not used.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from tests.browser.served import Site
+from tests.helpers import free_port, in_ci, wait_until_answering
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
@@ -46,10 +44,6 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     """Debian's Chromium; skipped without it locally, a failure in CI (make test installs it)."""
@@ -62,13 +56,6 @@ def chromium_path() -> Path:
     if in_ci():
         pytest.fail(f"CI is set, so the browser test must run: {message}")
     pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _run_cli(args: list[str], env: dict[str, str]) -> None:
@@ -86,26 +73,6 @@ def _run_cli(args: list[str], env: dict[str, str]) -> None:
             f"`python -m app {' '.join(args)}` exited with {done.returncode}:\n"
             f"{done.stdout}\n{done.stderr}"
         )
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(
-                f"the server exited with {process.returncode} before answering /healthz:\n"
-                + log.read_text(encoding="utf-8", errors="replace")
-            )
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(
-        f"the server did not answer /healthz within {SERVER_START_SECONDS} s:\n"
-        + log.read_text(encoding="utf-8", errors="replace")
-    )
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -134,7 +101,7 @@ def site(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     env.pop("SHAMELIST_TEST_DATABASE_URL", None)
     _run_cli(["db", "upgrade"], env)
     _run_cli(["demo"], env)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = folder / "server.log"
     with log.open("wb") as log_file:
@@ -147,7 +114,7 @@ def site(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_until_healthy(url, process, log)
+        wait_until_answering(f"{url}/healthz", process, log, seconds=SERVER_START_SECONDS)
         yield Site(url=url, log=log)
     finally:
         _stop(process)
