@@ -60,7 +60,7 @@ BULK_URL = (
 
 SOURCE = SourceInfo(
     slug="bolagsverket",
-    name="Bolagsverket (company register)",
+    name="Bolagsverket",
     url="https://bolagsverket.se/",
     terms="Open data (a high-value dataset under the EU open-data directive), free to reuse "
     "with Bolagsverket named as the source.",
