@@ -63,6 +63,16 @@ class Period:
             for m in range(self.first_month, self.first_month + self.month_count)
         ]
 
+    def with_parents(self) -> list[Period]:
+        """The period itself, then the periods that hold it: a month's quarter and year,
+        a quarter's year."""
+        found = [self]
+        if self.kind == "month":
+            found.append(Period(self.year, "quarter", (self.number - 1) // 3 + 1))
+        if self.kind != "year":
+            found.append(Period(self.year, "year"))
+        return found
+
     def quarters(self) -> list[str]:
         """Every quarter inside the period (none inside a month)."""
         if self.kind == "month":

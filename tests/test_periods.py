@@ -36,3 +36,13 @@ def test_wait_periods_follow_swedish_time() -> None:
     assert swedish_month(datetime(2024, 12, 31, 23, 30, tzinfo=UTC)) == "2025-01"
     assert swedish_month(datetime(2025, 6, 30, 21, 59, tzinfo=UTC)) == "2025-06"
     assert swedish_month(datetime(2025, 6, 30, 22, 0, tzinfo=UTC)) == "2025-07"
+
+
+def test_a_period_with_the_periods_that_hold_it() -> None:
+    def names(text: str) -> list[str]:
+        return [str(p) for p in Period.parse(text).with_parents()]
+
+    assert names("2025-11") == ["2025-11", "2025-Q4", "2025"]
+    assert names("2025-01") == ["2025-01", "2025-Q1", "2025"]
+    assert names("2025-Q2") == ["2025-Q2", "2025"]
+    assert names("2025") == ["2025"]

@@ -27,13 +27,7 @@ def _count_periods(session: Session, reads: str) -> list[str]:
 
 def with_parents(months: list[str]) -> set[Period]:
     """The months with their quarters and years."""
-    periods: set[Period] = set()
-    for name in months:
-        period = Period.parse(name)
-        periods.update((period, Period(period.year, "year")))
-        if period.kind == "month":
-            periods.add(Period(period.year, "quarter", (period.number - 1) // 3 + 1))
-    return periods
+    return {parent for name in months for parent in Period.parse(name).with_parents()}
 
 
 def available_periods(session: Session, metric: Metric, channel: str = "phone") -> list[Period]:

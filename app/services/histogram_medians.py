@@ -24,6 +24,8 @@ from functools import lru_cache
 # the two equal.
 from scipy.special._ufuncs import _binom_ppf
 
+from app.periods import Period
+
 
 @dataclass(frozen=True)
 class PeriodMedian:
@@ -43,8 +45,13 @@ class PeriodMedian:
 
 def periods_holding(month: str) -> list[str]:
     """The month itself, its quarter and its year."""
-    year, number = int(month[:4]), int(month[5:7])
-    return [month, f"{year}-Q{(number - 1) // 3 + 1}", str(year)]
+    return list(_holding(month))
+
+
+# Cached: a refresh asks about the same few dozen months for every histogram row.
+@lru_cache(maxsize=1_024)
+def _holding(month: str) -> tuple[str, ...]:
+    return tuple(str(period) for period in Period.parse(month).with_parents())
 
 
 @lru_cache(maxsize=65_536)
