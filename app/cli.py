@@ -39,6 +39,7 @@ from app.services.replies import decide_reply, replies_with_status
 from app.services.sources import get_or_create_source
 from app.services.tokens import SCOPES, create_token, revoke_token
 from app.services.wait_medians import refresh_all_medians
+from app.services.year_values import refresh_all_year_values
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Shamelist: the shame list.")
 db_cli = typer.Typer(no_args_is_help=True, help="The database.")
@@ -96,10 +97,12 @@ def db_upgrade() -> None:
 
 @db_cli.command("refresh-medians")
 def db_refresh_medians() -> None:
-    """Compute every stored median again, with its interval (after an upgrade)."""
+    """Compute every stored median again, with its interval, and every yearly ranked value
+    (after an upgrade)."""
     with _write_transaction() as session:
         count = refresh_all_medians(session)
-    typer.echo(f"medians of {count} companies computed again")
+        values = refresh_all_year_values(session)
+    typer.echo(f"medians of {count} companies and {values} yearly ranked values computed again")
 
 
 @cli.command()

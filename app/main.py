@@ -25,7 +25,6 @@ from app.client_address import parse_trusted_proxies
 from app.config import Settings
 from app.db import Database, PoolSettings
 from app.deps import RankingMemo
-from app.services.company_places import PlacesMemo
 from app.services.errors import BadQueryError, UnknownNameError
 from app.services.rate_limits import RateLimitedError
 from app.web import downloads, editions, feeds, findable, metrics, pages
@@ -85,7 +84,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Templates(settings)
     app.state.rankings = RankingMemo()
     app.state.site_facts = SiteFactsMemo()
-    app.state.places = PlacesMemo()
     # Added inside out: the last one added sees the request first. A page served from
     # the cache never reaches the concurrency limit; gzip sits inside the cache, which
     # keeps the compressed answer for clients that take it.

@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 
 from app import migrate
 from app.db import Database
+from app.demo import load_demo
 from app.models import Base
 from tests.conftest import POSTGRES_URL, scratch_postgres_database
 
@@ -197,5 +198,24 @@ def test_medians_become_a_whole_part_and_a_half_and_back(scratch_url: str) -> No
         with database.engine.connect() as connection:
             back = [tuple(row) for row in connection.execute(text(query))]
         assert back == sorted(sums)
+    finally:
+        database.dispose()
+
+
+def test_yearly_ranked_values_are_filled_from_the_figures_already_stored(scratch_url: str) -> None:
+    database = Database.from_url(scratch_url)
+    try:
+        migrate.upgrade(database.engine)
+        load_demo(database)
+        query = text("SELECT * FROM year_rank_values ORDER BY company_id, metric, year, channel")
+        with database.engine.connect() as connection:
+            kept = [tuple(row) for row in connection.execute(query)]
+        assert len(kept) > 50
+        migrate.downgrade(database.engine, "7b4d2e9a1c60")  # the table, still empty
+        with database.engine.connect() as connection:
+            assert connection.execute(query).first() is None
+        migrate.upgrade(database.engine)
+        with database.engine.connect() as connection:
+            assert [tuple(row) for row in connection.execute(query)] == kept
     finally:
         database.dispose()

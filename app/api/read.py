@@ -5,14 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from app.api.models import Company as CompanyModel
 from app.api.models import Ranking as RankingModel
 from app.api.models import SearchHit
-from app.deps import RankingDep, ReadSessionDep, request_data_version
+from app.deps import RankingDep, ReadSessionDep
 from app.metrics import get_metric
 from app.models import Company
 from app.openapi import CACHED, NO_NUL, SlugPath, answers
@@ -20,7 +20,6 @@ from app.services.companies import aliases_of, company_by_slug
 from app.services.company_figures import raw_counts
 from app.services.company_places import (
     MetricPlaces,
-    PlacesMemo,
     as_year_ranks,
     places_over_time,
 )
@@ -112,12 +111,10 @@ def places_json(places: list[MetricPlaces]) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _company_json(
-    session: Session, company: Company, memo: PlacesMemo, version: int | None
-) -> dict[str, Any]:
+def _company_json(session: Session, company: Company) -> dict[str, Any]:
     sector = sector_of(session, company)
     figures = load_company_figures(session, company.id)
-    places = places_over_time(session, figures, company.sector_id, memo=memo, version=version)
+    places = places_over_time(session, figures, company.sector_id)
     return {
         "slug": company.slug,
         "name": company.name,
@@ -169,9 +166,7 @@ def _company_json(
         **answers(*CACHED, 404, 422),
     },
 )
-def company_json(
-    request: Request, slug: SlugPath, session: ReadSessionDep
-) -> JSONResponse | RedirectResponse:
+def company_json(slug: SlugPath, session: ReadSessionDep) -> JSONResponse | RedirectResponse:
     """A company, every metric over time, its place in every yearly ranking, its yearly
     complaint ranks and its raw figures."""
     company = company_by_slug(session, slug)
@@ -179,8 +174,7 @@ def company_json(
         raise HTTPException(404, detail=f"no company has the slug {slug!r}")
     if company.slug != slug:
         return RedirectResponse(f"/api/v1/companies/{company.slug}", status_code=301)
-    memo: PlacesMemo = request.app.state.places
-    return JSONResponse(_company_json(session, company, memo, request_data_version(request)))
+    return JSONResponse(_company_json(session, company))
 
 
 @router.get(

@@ -13,6 +13,7 @@ from app.models.figures import (
     WaitMeasurement,
     WaitMonthCount,
     WaitPeriodMedian,
+    YearRankValue,
 )
 from app.models.rate_limits import RateLimitCount
 from app.models.replies import Reply
@@ -52,4 +53,5 @@ __all__ = [
     "WaitMeasurement",
     "WaitMonthCount",
     "WaitPeriodMedian",
+    "YearRankValue",
 ]

@@ -241,3 +241,63 @@ Index(
     WaitMeasurement.company_id,
     WaitMeasurement.measured_at,
 )
+
+
+# Digits only, compared byte by byte: "C" on PostgreSQL, whatever the database's locale.
+_VALUE_KEY = String(28).with_variant(String(28, collation="C"), "postgresql")
+
+
+class YearRankValue(Base):
+    """Each company's ranked value of every metric in every year (wait metrics on their
+    channel), as ``/rankings`` would rank it: only values that get a place (enough sample,
+    not a count or rate of 0), with the company's place among them and among its sector's.
+    Kept by the ingest service and a merge for the companies and years they touch (the
+    places of every company in a touched ranking are counted again, in the database), so
+    a company page reads its places, rather than ranking every company.
+
+    ``value_key`` is the value in ten-thousandths (no metric has more decimals), as 28
+    zero-padded digits: exact and in value order as text, even for a rate of 2^63-1
+    complaints per customer, which passes 64 bits.
+    """
+
+    __tablename__ = "year_rank_values"
+    # On SQLite the primary key is the table itself (no rowid): a company's places lie
+    # side by side.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's own form
+
+    company_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    value_key: Mapped[str] = mapped_column(_VALUE_KEY)
+    # The company's sector, kept here so that a sector's part of a ranking is one index
+    # range (a company's sector is set once, by a companies import or a merge).
+    sector_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("sectors.id", ondelete="SET NULL")
+    )
+    # Its place (one more than the companies with a larger value) and how many are ranked,
+    # in the whole ranking and among its sector's companies.
+    rank: Mapped[int]
+    ranked: Mapped[int]
+    sector_rank: Mapped[int]
+    sector_ranked: Mapped[int]
+
+
+# One yearly ranking (placed again after a write), and each sector's part of it in value
+# order (its median).
+Index(
+    "ix_year_rank_values_field",
+    YearRankValue.metric,
+    YearRankValue.year,
+    YearRankValue.channel,
+)
+Index(
+    "ix_year_rank_values_sector_field",
+    YearRankValue.sector_id,
+    YearRankValue.metric,
+    YearRankValue.year,
+    YearRankValue.channel,
+    YearRankValue.value_key,
+)

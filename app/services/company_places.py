@@ -2,14 +2,14 @@
 
 A place is counted by the ranking's own rules, never by a second copy of them: the
 values come from ``Figures.values`` and ``rankable_values`` (the minimum sample, no
-place for a count or rate of 0) and the rank from ``rank_among`` (ties share a rank),
-so a place here is the place on ``/rankings`` for that metric and year.
+place for a count or rate of 0) and the rank as ``rank_among`` counts it (one more
+than the larger values, so ties share a rank), so a place here is the place on
+``/rankings`` for that metric and year.
 
 Placing a company needs every company's value of each metric and year (a field).
-Reading and ranking them costs about as much as a ranking page per metric and year,
-so fields are read for all the years wanted at once (one query per family, whatever
-the data) and kept per data version in a ``PlacesMemo``: the first company page
-after an import reads them, every other company's page of that version reuses them.
+They are kept, computed by those same rules, in ``year_rank_values``
+(``app.services.year_values``), so a place is a count of the larger values in one
+index range, and the page reads two queries whatever the number of companies.
 
 The sector percentile is how many of the other ranked companies of the company's
 sector had a worse (larger) figure in that ranking, as a whole percentage of them,
@@ -21,31 +21,20 @@ none.
 from __future__ import annotations
 
 import statistics
-import threading
-from bisect import bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
 
-from app.metrics import COUNT, MEDIAN, METRICS, RATE, SHARE, Metric, get_metric
-from app.models import Company, WaitMonthCount
+from app.metrics import METRICS, Metric
+from app.models import YearRankValue
 from app.periods import Period
 from app.services.company_standing import SectorPlace, YearRank
-from app.services.metrics import (
-    Figures,
-    MetricValue,
-    has_too_few,
-    is_rankable,
-    load_counts,
-    load_medians,
-    rankable_values,
-)
-from app.services.rankings import rank_among
+from app.services.metrics import MetricValue, has_too_few, is_rankable
 from app.services.series import CompanyFigures
+from app.services.year_values import PLACES_CHANNEL, channel_of, value_of
 
 # What became of a figure in its year's ranking.
 RANKED = "ranked"
@@ -53,17 +42,10 @@ TOO_FEW = "too_few"  # a wait figure from fewer measurements than the metric's m
 NOT_RANKED = "not_ranked"  # a count or rate of 0: a shame list names no one for nothing
 STATUSES = (RANKED, TOO_FEW, NOT_RANKED)
 
-# (metric, year, channel): one ranking a field holds.
-FieldKey = tuple[str, str, str]
-
-
-@dataclass(frozen=True)
-class Field:
-    """The ranked values of one metric in one year, ascending: of every company, and of
-    each sector's companies (by sector id)."""
-
-    ascending: list[Decimal]
-    sectors: dict[int, list[Decimal]]
+# (metric, year): one yearly ranking of a company's places.
+FieldKey = tuple[str, int]
+# The columns of a company's fields as ``_wanted_fields`` selects them.
+_WANTED = ("metric", "year", "channel")
 
 
 @dataclass(frozen=True)
@@ -87,143 +69,106 @@ class MetricPlaces:
     places: list[Place]  # oldest year first
 
 
-def _year_tallies(session: Session, figures: Figures, years: list[str], channel: str) -> None:
-    """Each company's contacts per year, summed in the database in one query: what
-    ``load_period_tallies`` gives a ranking for one year, for several years at once."""
-    wmc = WaitMonthCount
-    year = func.substr(wmc.month, 1, 4)
-    months = [month for name in years for month in Period.parse(name).months()]
+def _wanted_fields(wanted: dict[FieldKey, tuple[Metric, Period, MetricValue]]) -> Any:
+    """The company's fields as rows of a query (metric, year, channel): one SELECT of
+    literals each, joined by UNION ALL (SQLite has no VALUES with named columns)."""
+    rows = []
+    for (slug, year), (metric, _period, _found) in sorted(wanted.items()):
+        columns = (slug, year, channel_of(metric))
+        rows.append(select(*(literal(v).label(n) for v, n in zip(columns, _WANTED, strict=True))))
+    return union_all(*rows).subquery("wanted")
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """A field as kept: how many companies it ranks, and the company's place in it and in
+    its sector's part of it (None where the company is not ranked)."""
+
+    ranked: int = 0
+    rank: int | None = None
+    sector_rank: int | None = None
+    sector_ranked: int | None = None
+
+
+def _counted(session: Session, company_id: int, wanted: Any) -> dict[FieldKey, _Counted]:
+    """Each field's size and the company's places in it, as ``year_rank_values`` keeps
+    them: one query, one look-up a field, whatever the number of companies."""
+    own, other = aliased(YearRankValue), aliased(YearRankValue)
+    size = (
+        select(other.ranked)
+        .where(
+            other.metric == wanted.c.metric,
+            other.year == wanted.c.year,
+            other.channel == wanted.c.channel,
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    is_own = (
+        (own.company_id == company_id)
+        & (own.metric == wanted.c.metric)
+        & (own.year == wanted.c.year)
+        & (own.channel == wanted.c.channel)
+    )
+    query = select(
+        wanted.c.metric, wanted.c.year, size, own.rank, own.sector_rank, own.sector_ranked
+    ).select_from(wanted.outerjoin(own, is_own))
+    rows: Any = session.connection().execute(query).fetchall()
+    return {(slug, int(year)): _Counted(n or 0, *places) for slug, year, n, *places in rows}
+
+
+def _sector_medians(
+    session: Session, keys: list[tuple[FieldKey, str]], sector_id: int
+) -> dict[FieldKey, Decimal]:
+    """The median of the sector's ranked values in each of some fields ((metric, year)
+    with its channel), read in value order from the sector's part of each ranking."""
+    yrv = YearRankValue
+    fields = [
+        (yrv.metric == slug) & (yrv.year == year) & (yrv.channel == channel)
+        for (slug, year), channel in keys
+    ]
     query = (
-        select(wmc.company_id, year, func.sum(wmc.contacts), func.sum(wmc.abandoned))
-        .add_columns(func.sum(wmc.slow))
-        .where(wmc.channel == channel, wmc.month.in_(months))
-        .group_by(wmc.company_id, year)
+        select(yrv.metric, yrv.year, yrv.value_key)
+        .where(yrv.sector_id == sector_id, or_(*fields))
+        .order_by(yrv.metric, yrv.year, yrv.value_key)
     )
     rows: Any = session.connection().execute(query).fetchall()
-    for cid, name, contacts, abandoned, slow in rows:
-        tally = (int(contacts), int(abandoned), int(slow))
-        figures.tallies.setdefault((channel, name), {})[cid] = tally
+    # Ordered by value already: only the middle one or two become numbers.
+    values: dict[FieldKey, list[str]] = {}
+    for slug, year, key in rows:
+        values.setdefault((slug, int(year)), []).append(key)
+    return {key: _median(ascending) for key, ascending in values.items()}
 
 
-def _market_figures(session: Session, keys: list[FieldKey]) -> Figures:
-    """Every company's figures for the keys' metrics and years: one query per family."""
-    figures = Figures()
-    by_family: dict[str, dict[str, set[str]]] = {}
-    for slug, year, channel in keys:
-        metric = get_metric(slug)
-        # Counts and rates read the same table: one query for both.
-        family = RATE if metric.family == COUNT else metric.family
-        wanted = by_family.setdefault(family, {"reads": set(), "years": set(), "channels": set()})
-        wanted["reads"].add(metric.reads)
-        wanted["years"].add(year)
-        wanted["channels"].add(channel)
-    if counted := by_family.get(RATE):
-        reads, years = sorted(counted["reads"]), sorted(counted["years"])
-        rates = any(get_metric(slug).family == RATE for slug, _year, _channel in keys)
-        load_counts(session, figures, reads, years, None, with_customers=rates)
-    if medians := by_family.get(MEDIAN):
-        reads, years = sorted(medians["reads"]), sorted(medians["years"])
-        load_medians(session, figures, reads, years, sorted(medians["channels"]), None)
-    if shares := by_family.get(SHARE):
-        for channel in sorted(shares["channels"]):
-            _year_tallies(session, figures, sorted(shares["years"]), channel)
-    return figures
-
-
-def load_fields(session: Session, keys: Iterable[FieldKey]) -> dict[FieldKey, Field]:
-    """The fields of ``keys``, each ranked as its ranking ranks it (at most four queries)."""
-    wanted = sorted(set(keys))
-    if not wanted:
-        return {}
-    figures = _market_figures(session, wanted)
-    rows: Any = session.connection().execute(select(Company.id, Company.sector_id)).fetchall()
-    sector_of = dict(rows)
-    fields = {}
-    for slug, year, channel in wanted:
-        metric = get_metric(slug)
-        rankable = rankable_values(metric, figures.values(metric, Period.parse(year), channel))
-        sectors: dict[int, list[Decimal]] = {}
-        for cid, value in rankable.items():
-            if (sector := sector_of.get(cid)) is not None:
-                sectors.setdefault(sector, []).append(value)
-        for values in sectors.values():
-            values.sort()
-        fields[slug, year, channel] = Field(sorted(rankable.values()), sectors)
-    return fields
-
-
-class PlacesMemo:
-    """Fields kept for the latest data version, shared by every company page and JSON of
-    that version (a new version starts afresh; the CSV, streamed in a session of its
-    own, reads its own). About 150 bytes a ranked value: 0.75 MB a metric and year at
-    5,000 companies, so some 60 MB for every metric over ten years.
-
-    One request reads missing fields at a time: after an import, a burst of company
-    pages would otherwise each read and rank the same fields at once, on a CPU-bound
-    worker; the others wait and find them read."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()  # guards the version and the fields
-        self._reading = threading.Lock()  # held while fields are read; taken before _lock
-        self._version: int | None = None
-        self._fields: dict[FieldKey, Field] = {}
-
-    def fields(
-        self, session: Session, keys: set[FieldKey], version: int | None
-    ) -> dict[FieldKey, Field]:
-        """The fields of ``keys`` as of ``version``; read afresh (and not kept) when no
-        version was read or an older one than the memo's."""
-        known, keep = self._known(keys, version)
-        if keys <= known.keys():
-            return known
-        if not keep:
-            return {**known, **load_fields(session, keys - known.keys())}
-        with self._reading:
-            known, keep = self._known(keys, version)
-            if not keep:  # a newer version came while this request waited
-                return {**known, **load_fields(session, keys - known.keys())}
-            # Every metric of the years missing, not only this company's: the next company
-            # (with a metric this one lacks) then finds its fields read already.
-            years = {(year, channel) for _m, year, channel in keys - known.keys()}
-            read = load_fields(session, {(m, y, ch) for y, ch in years for m in METRICS})
-            with self._lock:
-                if self._version == version:
-                    self._fields.update(read)
-        return {**known, **{key: read[key] for key in keys - known.keys()}}
-
-    def _known(
-        self, keys: set[FieldKey], version: int | None
-    ) -> tuple[dict[FieldKey, Field], bool]:
-        """The fields of ``keys`` already read for ``version``, and whether it is the memo's
-        version (a newer one starts the memo afresh)."""
-        with self._lock:
-            if version is not None and (self._version is None or version > self._version):
-                self._version, self._fields = version, {}
-            keep = version is not None and version == self._version
-            known = {key: self._fields[key] for key in keys if keep and key in self._fields}
-        return known, keep
+def _median(ascending: list[str]) -> Decimal:
+    middle = len(ascending) // 2
+    pair = ascending[middle - 1 : middle + 1] if len(ascending) % 2 == 0 else [ascending[middle]]
+    return Decimal(statistics.median([value_of(key) for key in pair]))
 
 
 def _place(
-    metric: Metric, year: Period, found: MetricValue, field: Field, sector: int | None
+    metric: Metric,
+    year: Period,
+    found: MetricValue,
+    counted: _Counted,
+    median: Decimal | None,
+    *,
+    in_sector: bool,
 ) -> Place:
-    ranked = len(field.ascending)
-    if not is_rankable(metric, found):
+    if not is_rankable(metric, found) or counted.rank is None:
         status = TOO_FEW if has_too_few(metric, found) else NOT_RANKED
         return Place(
-            metric.slug, year, found.value, found.sample_size, status, None, ranked, None, None,
-            None,
+            metric.slug, year, found.value, found.sample_size, status, None, counted.ranked,
+            None, None, None,
         )  # fmt: skip
-    rank = rank_among(field.ascending, found.value)
-    peers = field.sectors.get(sector, []) if sector is not None else []
     percentile = worse = None
-    if len(peers) > 1:
-        worse = len(peers) - bisect_right(peers, found.value)
-        percentile = worse * 100 // (len(peers) - 1)
-    median = Decimal(statistics.median(peers)) if peers else None
+    sector_ranked = counted.sector_ranked if in_sector else None
+    if sector_ranked is not None and sector_ranked > 1 and counted.sector_rank is not None:
+        worse = counted.sector_rank - 1  # the sector's companies with a larger value
+        percentile = worse * 100 // (sector_ranked - 1)
     return Place(
-        metric.slug, year, found.value, found.sample_size, RANKED, rank, ranked,
-        percentile, worse, len(peers) or None, median,
+        metric.slug, year, found.value, found.sample_size, RANKED, counted.rank,
+        counted.ranked, percentile, worse, sector_ranked, median,
     )  # fmt: skip
 
 
@@ -235,29 +180,44 @@ def _wanted(company: CompanyFigures) -> dict[FieldKey, tuple[Metric, Period, Met
             period = Period(year, "year")
             found = company.value(metric, period)
             if found is not None:
-                wanted[metric.slug, str(period), company.channel] = (metric, period, found)
+                wanted[metric.slug, year] = (metric, period, found)
     return wanted
 
 
+def _latest_ranked(
+    wanted: dict[FieldKey, tuple[Metric, Period, MetricValue]],
+) -> list[tuple[FieldKey, str]]:
+    """Each metric's latest year with a place, with its channel: the years a page sets
+    against the sector's median."""
+    latest: dict[str, FieldKey] = {}
+    for key, (metric, _period, found) in sorted(wanted.items()):
+        if is_rankable(metric, found):
+            latest[metric.slug] = key
+    return [(key, channel_of(wanted[key][0])) for key in latest.values()]
+
+
 def places_over_time(
-    session: Session,
-    company: CompanyFigures,
-    sector_id: int | None,
-    *,
-    memo: PlacesMemo | None = None,
-    version: int | None = None,
+    session: Session, company: CompanyFigures, sector_id: int | None
 ) -> list[MetricPlaces]:
     """For every metric of the registry the company has a figure for, its place in each
-    year's ranking (wait metrics on the company figures' channel) and its sector
-    percentile; a year with too few measurements says so instead of a place."""
+    year's ranking (wait metrics on its main channel) and its sector percentile; a year
+    with too few measurements says so instead of a place. The sector's median is given
+    for each metric's latest year with a place."""
+    if company.channel != PLACES_CHANNEL:
+        raise ValueError(f"places are kept for the {PLACES_CHANNEL} channel only")
     wanted = _wanted(company)
-    keys = set(wanted)
-    fields = memo.fields(session, keys, version) if memo else load_fields(session, keys)
+    if not wanted:
+        return []
+    counted = _counted(session, company.company_id, _wanted_fields(wanted))
+    medians = {}
+    if sector_id is not None and (latest := _latest_ranked(wanted)):
+        medians = _sector_medians(session, latest, sector_id)
     by_metric: dict[str, list[Place]] = {}
+    in_sector = sector_id is not None
     for key, (metric, year, found) in wanted.items():
-        by_metric.setdefault(metric.slug, []).append(
-            _place(metric, year, found, fields[key], sector_id)
-        )
+        known = counted.get(key, _Counted())
+        place = _place(metric, year, found, known, medians.get(key), in_sector=in_sector)
+        by_metric.setdefault(metric.slug, []).append(place)
     return [
         MetricPlaces(slug, sorted(by_metric[slug], key=lambda p: p.period))
         for slug in METRICS

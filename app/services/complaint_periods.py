@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.models import ComplaintCount, ComplaintPeriodValue
 from app.periods import Period
 from app.schemas import MAX_INT
-from app.services.ingest.bulk import insert_rows
+from app.services.bulk import insert_rows
 
 # (company_id, metric, year)
 CountYear = tuple[int, str, int]

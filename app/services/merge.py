@@ -24,6 +24,7 @@ from app.services.complaint_periods import refresh_company_complaint_periods
 from app.services.data_version import bump_data_version
 from app.services.search import add_search_terms
 from app.services.waits_histogram import rebuild_histograms
+from app.services.year_values import refresh_company_year_values
 
 
 def merge_companies(session: Session, *, from_slug: str, into_slug: str) -> Company:
@@ -53,6 +54,7 @@ def merge_companies(session: Session, *, from_slug: str, into_slug: str) -> Comp
     session.add(CompanyRedirect(old_slug=old_slug, company_id=target.id))
     rebuild_histograms(session, [target.id])
     refresh_company_complaint_periods(session, [target.id])
+    refresh_company_year_values(session, [target.id])
     bump_data_version(session)
     session.flush()
     return target

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     delete,
+    func,
     insert,
     select,
     text,
@@ -26,8 +27,8 @@ from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMeasurement, WaitPeriodMedian
 from app.periods import Period
+from app.services.bulk import insert_rows
 from app.services.histogram_medians import period_medians, periods_holding
-from app.services.ingest.bulk import insert_rows
 from app.services.wait_metrics import stored_median
 
 MEDIAN_OUTCOMES = ("answered", "announced")
@@ -68,13 +69,28 @@ def record_touched_cells(session: Session, cells: Iterable[WaitCell]) -> None:
 
 def refresh_batch_medians(session: Session, batch_id: int) -> None:
     """Compute again the medians of every period holding a cell the batch touched: the
-    cells of its own measurements and those recorded by ``record_touched_cells``."""
+    cells of its own measurements and those recorded by ``record_touched_cells``. The
+    cells stay for ``touched_years`` until ``forget_touched_cells``."""
     _ensure_touched(session)
     wm = WaitMeasurement
+    # Every outcome: the shares of the years touched are counted again too.
     own = select(wm.company_id, wm.local_month, wm.channel, wm.outcome).distinct()
-    own = own.where(wm.batch_id == batch_id, wm.outcome.in_(MEDIAN_OUTCOMES))
-    session.execute(insert(TOUCHED).from_select(list(TOUCHED.c.keys()), own))
+    session.execute(
+        insert(TOUCHED).from_select(list(TOUCHED.c.keys()), own.where(wm.batch_id == batch_id))
+    )
     _refresh_touched(session)
+
+
+def touched_years(session: Session, channel: str) -> list[tuple[int, int]]:
+    """(company, year) of every touched cell on ``channel``, by company."""
+    year = func.substr(TOUCHED.c.month, 1, 4)
+    query = select(TOUCHED.c.company_id, year).distinct().where(TOUCHED.c.channel == channel)
+    rows = session.execute(query.order_by(TOUCHED.c.company_id, year))
+    return [(company_id, int(name)) for company_id, name in rows]
+
+
+def forget_touched_cells(session: Session) -> None:
+    session.execute(delete(TOUCHED))
 
 
 def refresh_company_medians(session: Session, company_ids: list[int]) -> None:
@@ -86,6 +102,7 @@ def refresh_company_medians(session: Session, company_ids: list[int]) -> None:
     cells = cells.where(wh.company_id.in_(company_ids), wh.outcome.in_(MEDIAN_OUTCOMES))
     session.execute(insert(TOUCHED).from_select(list(TOUCHED.c.keys()), cells))
     _refresh_touched(session)
+    forget_touched_cells(session)
 
 
 def refresh_all_medians(session: Session, chunk: int = 500) -> int:
@@ -116,7 +133,6 @@ def _refresh_touched(session: Session) -> None:
     while company_ids := _next_touched_companies(session, after=last):
         insert_rows(session, _TABLE, _COLUMNS, list(_chunk_medians(session, company_ids)))
         last = company_ids[-1]
-    session.execute(delete(TOUCHED))
 
 
 def _delete_touched_medians(session: Session) -> None:

@@ -5,16 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import ReadSessionDep, request_data_version
+from app.deps import ReadSessionDep
 from app.metrics import WAIT_METRIC_SLUGS
 from app.services.companies import company_by_slug
 from app.services.company_figures import latest_waits, raw_counts
-from app.services.company_places import (
-    PlacesMemo,
-    against_sector,
-    as_year_ranks,
-    places_over_time,
-)
+from app.services.company_places import against_sector, as_year_ranks, places_over_time
 from app.services.company_standing import SPANISH_BAR, law_bars, standings
 from app.services.replies import beside_figures, company_replies
 from app.services.sectors import sector_of
@@ -43,10 +38,7 @@ def company_page(request: Request, slug: str, session: ReadSessionDep) -> Respon
         return RedirectResponse(target, status_code=301)
     figures = load_company_figures(session, company.id)
     histories = company_history(figures)
-    # Every company page of a data version shares the rankings its places are counted in.
-    memo: PlacesMemo = request.app.state.places
-    version = request_data_version(request)
-    places = places_over_time(session, figures, company.sector_id, memo=memo, version=version)
+    places = places_over_time(session, figures, company.sector_id)
     context = {
         "cite": company_citation(request, company.slug),
         "company": company,

@@ -9,8 +9,8 @@ from sqlalchemy import select, text
 
 from app.db import Database
 from app.models import ImportBatch, Source, WaitMeasurement
+from app.services.bulk import MIN_ROWS_TO_ANALYSE, GrowingTable, insert_rows
 from app.services.companies import create_company
-from app.services.ingest.bulk import MIN_ROWS_TO_ANALYSE, GrowingTable, insert_rows
 
 _TABLE = WaitMeasurement.metadata.tables[WaitMeasurement.__tablename__]
 _COLUMNS = ["company_id", "source_id", "batch_id", "measured_at", "local_month", "channel"]

@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import random
-import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 
 from app.db import Database
 from app.metrics import METRIC_SLUGS
-from app.models import Company, Sector
+from app.models import Company, Sector, YearRankValue
 from app.periods import Period
 from app.services.company_places import (
     NOT_RANKED,
     RANKED,
     TOO_FEW,
-    MetricPlaces,
     Place,
-    PlacesMemo,
     places_over_time,
 )
+from app.services.merge import merge_companies
 from app.services.rankings import RankingQuery, build_ranking
-from app.services.series import CompanyFigures, load_company_figures
+from app.services.series import load_company_figures
+from app.services.year_values import refresh_all_year_values
 from tests.helpers import csv_body, post_csv
 
 YEARS = (2024, 2025)
@@ -182,44 +180,55 @@ def statements(database: Database) -> Iterator[list[str]]:
     event.remove(database.engine, "before_cursor_execute", count)
 
 
-def test_the_rankings_behind_places_are_read_once_per_data_version(
+def test_a_companys_places_are_two_queries_whatever_the_companies(
     client: TestClient, auth: dict[str, str], database: Database, statements: list[str]
 ) -> None:
-    _generated(client, auth, companies=6, seed=4)
-    memo = PlacesMemo()
+    _generated(client, auth, companies=9, seed=4)
     with database.read() as session:
-        companies = list(session.scalars(select(Company)))
-        figures = [load_company_figures(session, company.id) for company in companies]
+        sectors = dict(session.execute(select(Company.id, Company.sector_id)).all())
+        in_sector = next(cid for cid, sector in sectors.items() if sector is not None)
+        figures = load_company_figures(session, in_sector)
         statements.clear()
-        first = places_over_time(session, figures[0], None, memo=memo, version=7)
-        assert 0 < len(statements) <= 4  # one query a family, and the sectors
-        statements.clear()
-        for company in figures[1:]:
-            places_over_time(session, company, None, memo=memo, version=7)
-        assert statements == []
-        # A new version (an import) reads them again, and gives the same places.
-        again = places_over_time(session, figures[0], None, memo=memo, version=8)
-        assert statements
-        assert again == first
+        places = places_over_time(session, figures, sectors[in_sector])
+        assert places
+        assert len(statements) == 2  # the counts in every ranking, and the sector's values
 
 
-def test_a_burst_of_company_pages_after_an_import_reads_the_fields_once(
-    client: TestClient, auth: dict[str, str], database: Database, statements: list[str]
+def _kept_values(database: Database) -> list[tuple[object, ...]]:
+    with database.read() as session:
+        return sorted(tuple(row) for row in session.execute(select(*YearRankValue.__table__.c)))
+
+
+def test_the_kept_values_are_what_computing_them_all_again_gives_after_every_kind_of_write(
+    client: TestClient, auth: dict[str, str], database: Database
 ) -> None:
-    _generated(client, auth, companies=6, seed=5)
-    memo = PlacesMemo()
-    with database.read() as session:
-        companies = [load_company_figures(session, c.id) for c in session.scalars(select(Company))]
-    statements.clear()
-    start = threading.Barrier(4)
-
-    def page(company: CompanyFigures) -> list[MetricPlaces]:
-        with database.read() as session:
-            start.wait()
-            return places_over_time(session, company, None, memo=memo, version=9)
-
-    with ThreadPoolExecutor(4) as pool:
-        answers = list(pool.map(page, companies[:4]))
-    read = [s for s in statements if "GROUP BY" in s.upper() and "wait_month_counts" in s]
-    assert len(read) == 1, read  # the others waited for the one that read them
-    assert all(answers)
+    _generated(client, auth, companies=12, seed=6)
+    # Changed counts, a customer count, a sector set, a measurement moved to another outcome and year,
+    # new measurements, and a merge: each refreshes only what it touched.
+    _import(
+        client,
+        auth,
+        "complaints",
+        [
+            "company,metric,period,value",
+            "Provbolag 01 AB,complaints,2024,40",
+            "Provbolag 02 AB,complaints,2025-03,7",
+        ],
+    )
+    _import(client, auth, "customers", ["company,year,customers", "Provbolag 03 AB,2025,10"])
+    waits = ["company,measured_at,channel,wait_seconds,outcome,external_id"]
+    waits += [
+        f"Provbolag 04 AB,2025-05-{d:02d}T10:00:00+02:00,phone,900,abandoned,n{d}"
+        for d in range(1, 14)
+    ]
+    _import(client, auth, "waits", waits)
+    # A company without a sector given one: its kept values name the sector.
+    _import(client, auth, "companies", ["name,sector", "Provbolag 02 AB,energi"])
+    with database.write() as session:
+        merge_companies(session, from_slug="provbolag-05", into_slug="provbolag-06")
+    kept = _kept_values(database)
+    assert kept
+    with database.write() as session:
+        session.execute(delete(YearRankValue))
+        refresh_all_year_values(session)
+    assert _kept_values(database) == kept

@@ -11,6 +11,7 @@ from app.schemas import CompanyRecord, Record
 from app.services.companies import add_alias, company_by_org_number, get_or_create_sector
 from app.services.ingest.context import BatchContext
 from app.services.sectors import sector_of
+from app.services.year_values import note_sectors
 
 
 class CompanyHandler:
@@ -21,7 +22,8 @@ class CompanyHandler:
         ctx.session.flush()
 
     def finish(self, ctx: BatchContext) -> None:
-        """Companies have no aggregates."""
+        """The yearly ranked values of companies given a sector now name it."""
+        note_sectors(ctx.session, ctx.sectors_set)
 
     def _apply_row(self, ctx: BatchContext, line: int, record: CompanyRecord) -> None:
         created_before, filled_before = len(ctx.created), ctx.org_numbers_filled
@@ -70,5 +72,6 @@ class CompanyHandler:
         renamed = sector in ctx.session.dirty
         if current is None:
             company.sector_id = sector.id
+            ctx.sectors_set.append(company.id)
             return True
         return renamed

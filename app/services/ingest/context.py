@@ -45,6 +45,10 @@ class BatchContext:
     # (company, metric, year) of every complaint count the batch added or changed, with
     # the last line that did, to name in an error about the year's sums.
     complaint_years: dict[tuple[int, str, int], int] = field(default_factory=dict)
+    # (company, year) of every complaint or customer count the batch added or changed.
+    value_years: set[tuple[int, int]] = field(default_factory=set)
+    # Companies this batch gave a sector.
+    sectors_set: list[int] = field(default_factory=list)
     _by_name: dict[str, int] = field(default_factory=dict)
     _by_org: dict[str, int] = field(default_factory=dict)
 

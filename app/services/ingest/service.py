@@ -30,8 +30,8 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.schemas import KINDS, FieldError, Record, parse_row
+from app.services.bulk import analyse_if_grown
 from app.services.data_version import bump_data_version
-from app.services.ingest.bulk import analyse_if_grown
 from app.services.ingest.companies import CompanyHandler
 from app.services.ingest.context import BatchContext, RowError
 from app.services.ingest.reader import CellRow, HeaderError, UnreadableBody, read_csv, read_json

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, MetaData, String, Table, delete, select, text
 from sqlalchemy.orm import Session
 
-from app.services.ingest.bulk import insert_rows
+from app.services.bulk import insert_rows
 
 _TABLE = Table("batch_unchanged_keys", MetaData(), Column("key", String))
 # Not unique: a key left unchanged twice is recorded twice, which costs less than asking.

@@ -11,10 +11,11 @@ from sqlalchemy import select, tuple_
 from app.models import ComplaintCount, ComplaintCountHistory, CustomerCount, CustomerCountHistory
 from app.models.base import utcnow
 from app.schemas import MAX_INT, ComplaintRecord, CustomerRecord, Record
+from app.services.bulk import insert_rows
 from app.services.complaint_periods import refresh_complaint_periods
-from app.services.ingest.bulk import insert_rows
 from app.services.ingest.context import BatchContext
 from app.services.ingest.unchanged import UnchangedKeys, key_text
+from app.services.year_values import COUNTED_METRICS, refresh_year_values
 
 _Key = tuple[Any, ...]
 
@@ -125,20 +126,24 @@ class ValueHandler:
                 # The period values of this company, metric and year are computed again.
                 year_key = (columns["company_id"], columns["metric"], columns["year"])
                 ctx.complaint_years[year_key] = line
+            # Its yearly ranked values (counts and rates) are computed again.
+            ctx.value_years.add((columns["company_id"], columns["year"]))
         self.unchanged.record(ctx.session, unchanged_here)
         ctx.session.flush()
         self._insert(ctx, inserts)
 
     def finish(self, ctx: BatchContext) -> None:
-        """Compute again the period values of every complaint year the batch touched."""
-        if not ctx.complaint_years:
-            return
-        for company_id, metric, period in refresh_complaint_periods(
-            ctx.session, ctx.complaint_years
-        ):
-            line = ctx.complaint_years[company_id, metric, int(period[:4])]
-            message = f"the {period} total of {metric} would pass {MAX_INT}; correct this value"
-            ctx.error(line, "value", message)
+        """Compute again the period values of every complaint year the batch touched, then
+        the yearly ranked values of every company and year it touched."""
+        if ctx.complaint_years:
+            for company_id, metric, period in refresh_complaint_periods(
+                ctx.session, ctx.complaint_years
+            ):
+                line = ctx.complaint_years[company_id, metric, int(period[:4])]
+                message = f"the {period} total of {metric} would pass {MAX_INT}; correct this value"
+                ctx.error(line, "value", message)
+        if not ctx.error_count:
+            refresh_year_values(ctx.session, sorted(ctx.value_years), COUNTED_METRICS)
 
     def _existing(self, ctx: BatchContext, keys: list[_Key]) -> dict[_Key, Any]:
         spec = self.spec

@@ -14,16 +14,22 @@ from sqlalchemy import ColumnElement, select, update
 from app.models import WaitMeasurement
 from app.periods import swedish_month
 from app.schemas import Record, WaitRecord
-from app.services.ingest.bulk import GrowingTable, insert_rows
+from app.services.bulk import GrowingTable, insert_rows
 from app.services.ingest.context import BatchContext
 from app.services.ingest.unchanged import UnchangedKeys, key_text
-from app.services.wait_medians import record_touched_cells, refresh_batch_medians
+from app.services.wait_medians import (
+    forget_touched_cells,
+    record_touched_cells,
+    refresh_batch_medians,
+    touched_years,
+)
 from app.services.waits_histogram import (
     HistogramKey,
     add_batch_to_aggregates,
     apply_histogram_deltas,
     histogram_key,
 )
+from app.services.year_values import PLACES_CHANNEL, WAIT_METRICS, refresh_year_values
 
 _CONFLICT = "another row of this file gives different values for this measurement"
 
@@ -109,6 +115,9 @@ class WaitHandler:
         """Count the batch's measurements into the aggregates; refresh what it touched."""
         add_batch_to_aggregates(ctx.session, ctx.batch.id)
         refresh_batch_medians(ctx.session, ctx.batch.id)
+        touched = touched_years(ctx.session, PLACES_CHANNEL)
+        refresh_year_values(ctx.session, touched, WAIT_METRICS)
+        forget_touched_cells(ctx.session)
 
     @staticmethod
     def _changes(wanted: list[tuple[int, _Row]], existing: _Stored) -> list[tuple[Any, ...]]:
