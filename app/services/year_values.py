@@ -44,6 +44,7 @@ from app.services.wait_metrics import CompanyIds, company_condition
 # The channel a company's places are counted on: its main one, as on its page.
 PLACES_CHANNEL = "phone"
 COUNTED_METRICS = tuple(m for m in METRICS.values() if m.family in (COUNT, RATE))
+RATE_METRICS = tuple(m for m in METRICS.values() if m.family == RATE)
 WAIT_METRICS = tuple(m for m in METRICS.values() if m.is_wait)
 _TABLE = YearRankValue.metadata.tables[YearRankValue.__tablename__]
 _COLUMNS = (

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, tuple_
 
+from app.metrics import Metric
 from app.models import ComplaintCount, ComplaintCountHistory, CustomerCount, CustomerCountHistory
 from app.models.base import utcnow
 from app.schemas import MAX_INT, ComplaintRecord, CustomerRecord, Record
@@ -15,7 +16,7 @@ from app.services.bulk import insert_rows
 from app.services.complaint_periods import refresh_complaint_periods
 from app.services.ingest.context import BatchContext
 from app.services.ingest.unchanged import UnchangedKeys, key_text
-from app.services.year_values import COUNTED_METRICS, refresh_year_values
+from app.services.year_values import COUNTED_METRICS, RATE_METRICS, refresh_year_values
 
 _Key = tuple[Any, ...]
 
@@ -44,6 +45,8 @@ class ValueSpec:
     # Turns a record and its company id into the row's column values.
     columns: Callable[[Any, int], dict[str, Any]]
     conflict: str
+    # The metrics whose yearly ranked values a change of this kind can move.
+    ranked: tuple[Metric, ...]
 
 
 def _complaint_columns(record: ComplaintRecord, company_id: int) -> dict[str, Any]:
@@ -68,6 +71,7 @@ COMPLAINTS = ValueSpec(
     value_columns=("value", "source_url"),
     columns=_complaint_columns,
     conflict="another row of this file gives a different value for this company, metric and period",
+    ranked=COUNTED_METRICS,
 )
 CUSTOMERS = ValueSpec(
     model=CustomerCount,
@@ -76,6 +80,7 @@ CUSTOMERS = ValueSpec(
     value_columns=("customers",),
     columns=_customer_columns,
     conflict="another row of this file gives a different customer count for this company and year",
+    ranked=RATE_METRICS,
 )
 
 
@@ -143,7 +148,7 @@ class ValueHandler:
                 message = f"the {period} total of {metric} would pass {MAX_INT}; correct this value"
                 ctx.error(line, "value", message)
         if not ctx.error_count:
-            refresh_year_values(ctx.session, sorted(ctx.value_years), COUNTED_METRICS)
+            refresh_year_values(ctx.session, sorted(ctx.value_years), self.spec.ranked)
 
     def _existing(self, ctx: BatchContext, keys: list[_Key]) -> dict[_Key, Any]:
         spec = self.spec
