@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,19 +58,31 @@ def company_by_slug(session: Session, slug: str) -> Company | None:
 
 
 def _slug_taken(session: Session, slug: str) -> bool:
-    in_companies = session.scalar(select(Company.id).where(Company.slug == slug))
-    in_redirects = session.scalar(
-        select(CompanyRedirect.id).where(CompanyRedirect.old_slug == slug)
-    )
-    return in_companies is not None or in_redirects is not None
+    """A company's slug, or one that leads to a company: one round trip for both."""
+    in_companies = select(Company.id).where(Company.slug == slug).exists()
+    in_redirects = select(CompanyRedirect.id).where(CompanyRedirect.old_slug == slug).exists()
+    return bool(session.scalar(select(in_companies | in_redirects)))
 
 
 def unique_slug(session: Session, name: str) -> str:
-    base = slugify(normalize_company_name(name))
-    slug, suffix = base, 2
-    while _slug_taken(session, slug):
-        slug, suffix = f"{base}-{suffix}", suffix + 1
-    return slug
+    return unique_slugs(session, [name])[0]
+
+
+def unique_slugs(session: Session, names: Sequence[str]) -> list[str]:
+    """A free slug for each of ``names`` (companies to be created together): its name's,
+    else that with -2, -3 and on. Whether the names' own slugs are taken is asked in one
+    query; a suffixed one, rarely needed, is asked on its own."""
+    bases = [slugify(normalize_company_name(name)) for name in names]
+    taken = set(session.scalars(select(Company.slug).where(Company.slug.in_(bases))))
+    old = select(CompanyRedirect.old_slug).where(CompanyRedirect.old_slug.in_(bases))
+    taken.update(session.scalars(old))
+    slugs: list[str] = []
+    for base in bases:
+        slug, suffix = base, 2
+        while slug in taken or slug in slugs or (slug != base and _slug_taken(session, slug)):
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        slugs.append(slug)
+    return slugs
 
 
 def add_alias(session: Session, company: Company, name: str) -> int | None:
@@ -84,10 +96,15 @@ def add_alias(session: Session, company: Company, name: str) -> int | None:
         select(CompanyAlias.company_id).where(CompanyAlias.normalized == normalized)
     )
     if owner is None:
-        session.add(CompanyAlias(company_id=company.id, alias=name, normalized=normalized))
-        session.flush()
-        add_search_terms(session, company.id, [name])
+        _add_free_alias(session, company, name)
     return owner
+
+
+def _add_free_alias(session: Session, company: Company, name: str) -> None:
+    normalized = normalize_company_name(name)
+    session.add(CompanyAlias(company_id=company.id, alias=name, normalized=normalized))
+    session.flush()
+    add_search_terms(session, company.id, [name])
 
 
 def create_company(
@@ -98,7 +115,10 @@ def create_company(
     verified: bool,
     sector_id: int | None = None,
     website: str | None = None,
+    name_is_free: bool = False,
 ) -> Company:
+    """A new company, its name an alias of it unless another company goes by that name
+    (``name_is_free``: the caller knows none does, and the look-up is spared)."""
     company = Company(
         slug=unique_slug(session, name),
         name=name,
@@ -113,7 +133,9 @@ def create_company(
     # Another company may already own this name (two legal entities, one name);
     # then the name keeps meaning that one and this company is found by org number
     # (and by search, which lists both).
-    if add_alias(session, company, name) is not None:
+    if name_is_free:
+        _add_free_alias(session, company, name)
+    elif add_alias(session, company, name) is not None:
         add_search_terms(session, company.id, [name])
     return company
 

@@ -63,10 +63,26 @@ class SearchHit:
 
 def add_search_terms(session: Session, company_id: int, names: Iterable[str]) -> None:
     """Make ``names`` find the company: add the terms it lacks, mark those they begin."""
-    rows = [
-        {"company_id": company_id, "term": term, "matched": matched, "is_start": is_start}
-        for term, (matched, is_start) in search_terms(names).items()
-    ]
+    add_many_search_terms(session, [(company_id, [list(names)])])
+
+
+def add_many_search_terms(
+    session: Session, companies: Iterable[tuple[int, list[list[str]]]]
+) -> None:
+    """``add_search_terms`` for many companies in one statement: for each company, its
+    groups of names in the order they were given to it, each group as one call would
+    add it (a kept term keeps the name it first came from)."""
+    rows = []
+    for company_id, groups in companies:
+        terms: dict[str, tuple[str, bool]] = {}
+        for group in groups:
+            for term, (matched, is_start) in search_terms(group).items():
+                kept = terms.get(term)
+                terms[term] = (kept[0], kept[1] or is_start) if kept else (matched, is_start)
+        rows += [
+            {"company_id": company_id, "term": term, "matched": matched, "is_start": is_start}
+            for term, (matched, is_start) in terms.items()
+        ]
     if rows:
         session.execute(_upsert_terms(session.get_bind().dialect.name), rows)
 

@@ -449,3 +449,31 @@ def test_readyz_says_whether_the_schema_is_the_one_the_code_expects(
     finally:
         with database.write() as session:
             session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+
+
+def test_names_given_earlier_in_the_same_file_resolve_to_their_company(
+    client: TestClient, auth: dict[str, str], database: Database
+) -> None:
+    # Looked up a chunk at a time, a name no company had may gain one a few rows later:
+    # as an alias, or as a new company spelled another way, or by its org number.
+    companies = csv_body(
+        "name,org_number,aliases",
+        "Alfanät AB,,Betanät",
+        "Betanät,,",
+        "Gammabolaget AB,,",
+        "GAMMABOLAGET  ab,,",
+        "Deltabolaget AB,556016-0680,",
+        "Deltabolaget Nord AB,556016-0680,",
+    )
+    report = post_csv(client, "companies", companies, auth).json()
+    assert (report["inserted"], report["updated"] + report["unchanged"]) == (3, 3), report
+    complaints = csv_body(
+        "company,metric,period,value",
+        "Epsilonbolaget AB,complaints,2025,3",
+        "EPSILONBOLAGET AB,arn_cases,2025,1",
+        "Betanät,complaints,2024,2",
+    )
+    assert post_csv(client, "complaints", complaints, auth).status_code == 201
+    with database.read() as session:
+        names = sorted(session.scalars(select(Company.name)))
+    assert names == ["Alfanät AB", "Deltabolaget AB", "Epsilonbolaget AB", "Gammabolaget AB"]
