@@ -91,7 +91,7 @@ class CompanyHandler:
     def _sector(self, ctx: BatchContext, slug: str, name: str | None) -> Sector:
         """``get_or_create_sector``, asked again only when a name may name it now."""
         known = self._sectors.get(slug)
-        if known is None or (name and known.name == name_from_slug(slug)):
+        if known is None or (name and name != known.name == name_from_slug(slug)):
             known = self._sectors[slug] = get_or_create_sector(ctx.session, slug, name)
         return known
 
