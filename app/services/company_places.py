@@ -2,14 +2,14 @@
 
 A place is counted by the ranking's own rules, never by a second copy of them: the
 values come from ``Figures.values`` and ``rankable_values`` (the minimum sample, no
-place for a count or rate of 0) and the rank as ``rank_among`` counts it (one more
-than the larger values, so ties share a rank), so a place here is the place on
-``/rankings`` for that metric and year.
+place for a count or rate of 0), and the place is one more than the companies with a
+larger value (ties share it), as ``rank_among`` counts it; so a place here is the
+place on ``/rankings`` for that metric and year.
 
-Placing a company needs every company's value of each metric and year (a field).
-They are kept, computed by those same rules, in ``year_rank_values``
-(``app.services.year_values``), so a place is a count of the larger values in one
-index range, and the page reads two queries whatever the number of companies.
+Placing a company needs every company's value of each metric and year. The writes
+keep them, and every company's place among them, in ``year_rank_values``
+(``app.services.year_values``), so a page reads its company's places as kept, and the
+median of its sector's values, in two queries whatever the number of companies.
 
 The sector percentile is how many of the other ranked companies of the company's
 sector had a worse (larger) figure in that ranking, as a whole percentage of them,
