@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
@@ -39,6 +39,7 @@ _KEY_COLUMNS = ("company_id", "period", "channel", "outcome")
 _COLUMNS = (*_KEY_COLUMNS, "median_floor", "median_half", "n", "ci_low", "ci_high")
 # Companies whose medians are computed together: their histogram rows are in memory at once.
 _CHUNK_COMPANIES = 100
+_ROWS_AT_ONCE = 5_000
 _cell_of = itemgetter(0, 1, 2)
 
 
@@ -131,7 +132,11 @@ def _refresh_touched(session: Session) -> None:
     _delete_touched_medians(session)
     last = 0
     while company_ids := _next_touched_companies(session, after=last):
-        insert_rows(session, _TABLE, _COLUMNS, list(_chunk_medians(session, company_ids)))
+        medians = _chunk_medians(session, company_ids)
+        # Written a few thousand at a time: a chunk's companies may hold ten years of
+        # months, quarters and years on three channels, 100k rows and 200 MB at once.
+        while rows := list(islice(medians, _ROWS_AT_ONCE)):
+            insert_rows(session, _TABLE, _COLUMNS, rows)
         last = company_ids[-1]
 
 
@@ -178,7 +183,9 @@ def _chunk_medians(session: Session, company_ids: list[int]) -> Iterator[tuple[A
         .where(wh.company_id.in_(company_ids), wh.outcome.in_(MEDIAN_OUTCOMES))
         .order_by(*key)
     )
-    for (company_id, channel, outcome), rows in groupby(session.execute(histogram), _cell_of):
+    # Core, not the ORM: the ORM would fetch and convert every row of the chunk first.
+    histogram_rows = session.connection().execute(histogram)
+    for (company_id, channel, outcome), rows in groupby(histogram_rows, _cell_of):
         periods = wanted.get((company_id, channel, outcome))
         if periods:
             waits = (row[3:] for row in rows)
