@@ -98,9 +98,9 @@ def refresh_company_year_values(
     metric and year (after a merge, or for all companies after an upgrade)."""
     years = _years_with_data(session, None if every_company else company_ids)
     session.execute(delete(YearRankValue).where(YearRankValue.company_id.in_(company_ids)))
-    written, every_metric = 0, list(METRICS.values())
-    for start in range(0, len(company_ids), _CHUNK_COMPANIES):
-        chunk = {cid: set(years) for cid in sorted(company_ids)[start : start + _CHUNK_COMPANIES]}
+    written, every_metric, in_order = 0, list(METRICS.values()), sorted(company_ids)
+    for start in range(0, len(in_order), _CHUNK_COMPANIES):
+        chunk = {cid: set(years) for cid in in_order[start : start + _CHUNK_COMPANIES]}
         written += _refresh_chunk(session, chunk, every_metric)[1]
     # Every ranking of those years: a company merged into these left its places there.
     _place_written(session, list(METRICS), years, written)
@@ -124,6 +124,7 @@ def note_sectors(session: Session, company_ids: Sequence[int]) -> None:
     """Keep the sectors of some companies whose sector was just set, and place their
     sectors' part of every ranking they are in again."""
     yrv = YearRankValue
+    years: set[int] = set()
     for start in range(0, len(company_ids), _CHUNK_COMPANIES):
         chunk = company_ids[start : start + _CHUNK_COMPANIES]
         sector = select(Company.sector_id).where(Company.id == yrv.company_id)
@@ -131,8 +132,11 @@ def note_sectors(session: Session, company_ids: Sequence[int]) -> None:
             update(yrv).where(yrv.company_id.in_(chunk)).values(sector_id=sector.scalar_subquery())
         )
         if changed.rowcount:  # type: ignore[attr-defined]
-            years = select(yrv.year).distinct().where(yrv.company_id.in_(chunk))
-            place_again(session, list(METRICS), list(session.scalars(years)))
+            years.update(
+                session.scalars(select(yrv.year).distinct().where(yrv.company_id.in_(chunk)))
+            )
+    # Once for every chunk: each year's rankings are placed again whole.
+    place_again(session, list(METRICS), sorted(years))
 
 
 def place_again(session: Session, metrics: Sequence[str], years: Sequence[int]) -> None:
