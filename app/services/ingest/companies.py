@@ -26,7 +26,10 @@ class CompanyHandler:
         self._sectors: dict[str, Sector] = {}
 
     def apply(self, ctx: BatchContext, rows: Sequence[tuple[int, Record]]) -> None:
-        records = [(line, record) for line, record in rows if isinstance(record, CompanyRecord)]
+        records: list[tuple[int, CompanyRecord]] = []
+        for line, record in rows:
+            assert isinstance(record, CompanyRecord)
+            records.append((line, record))
         names = [(record.name, record.org_number) for _line, record in records]
         names += [(alias, None) for _line, record in records for alias in record.aliases]
         ctx.prefetch_names(names)
