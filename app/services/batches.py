@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, ImportBatch, Source, WaitMeasurement
 from app.services.ingest.snapshots import PUBLISHED, UNSHOWN, SnapshotInfo, batch_snapshots
-from app.services.sources import demo_data_loaded
+from app.services.sources import demo_data_query
 
 # Source addresses listed on a batch's page; a batch of a million measurements from
 # one page has one, and a page listing thousands would help nobody.
@@ -92,8 +92,12 @@ class SiteFacts:
 
 
 def site_facts(session: Session) -> SiteFacts:
+    """Both facts in one statement: every page's statements are counted."""
     latest = select(func.max(ImportBatch.finished_at)).where(ImportBatch.status.in_(PUBLISHED))
-    return SiteFacts(demo_data_loaded(session), session.scalar(latest))
+    demo, as_of = session.execute(
+        select(demo_data_query().exists(), latest.scalar_subquery())
+    ).one()
+    return SiteFacts(bool(demo), as_of)
 
 
 def rows_imported_by_kind(session: Session) -> dict[str, int]:

@@ -21,11 +21,12 @@ from app.services.metrics import (
     MetricValue,
     has_too_few,
     latest_year,
-    load_figures,
+    metric_values,
     rankable_values,
 )
 from app.services.uncertainty import NONE as NO_CERTAINTY
 from app.services.uncertainty import Certainty, Counted, certainties
+from app.services.year_values import stored_ranks
 
 DEFAULT_METRIC = "complaints"
 DEFAULT_CHANNEL = "phone"
@@ -185,13 +186,22 @@ def _default_period(session: Session, metric: Metric, channel: str) -> Period | 
     return Period(year, "year") if year is not None else None
 
 
-def _both_periods(
-    session: Session, metric: Metric, period: Period, channel: str
-) -> tuple[dict[int, MetricValue], dict[int, MetricValue]]:
-    """The values of the period and of the one before."""
-    previous = period.previous()
-    figures = load_figures(session, metric, [period, previous], channel=channel)
-    return figures.values(metric, period, channel), figures.values(metric, previous, channel)
+def _previous_ranks(
+    session: Session,
+    metric: Metric,
+    query: RankingQuery,
+    period: Period,
+    channel: str,
+    companies: dict[int, CompanyLine],
+) -> dict[int, int]:
+    """Each company's rank the period before: kept for years (``year_rank_values``),
+    else ranked here from that period's values."""
+    before = period.previous()
+    kept = stored_ranks(session, metric, before, channel, query.sector)
+    if kept is not None:
+        return kept
+    values = metric_values(session, metric, before, channel=channel)
+    return _ranks_by_value(rankable_values(metric, values, companies))
 
 
 def _certainties(
@@ -221,10 +231,10 @@ def build_ranking(session: Session, query: RankingQuery) -> Ranking:
     ranking = Ranking(metric=metric.slug, period=period, channel=channel, sector=query.sector)
     if period is None:
         return ranking
-    current, before = _both_periods(session, metric, period, channel)
+    current = metric_values(session, metric, period, channel=channel)
     values = {cid: value for cid, value in current.items() if cid in companies}
     rankable = rankable_values(metric, values)
-    previous = _ranks_by_value(rankable_values(metric, before, companies))
+    previous = _previous_ranks(session, metric, query, period, channel, companies)
     names = {cid: companies[cid].name for cid in values}
     sure = _certainties(metric, values, rankable)
     for rank, cid in _shared_ranks(_in_order(rankable, names), rankable):

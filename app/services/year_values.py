@@ -27,6 +27,7 @@ from app.models import (
     Company,
     ComplaintPeriodValue,
     CustomerCount,
+    Sector,
     WaitMonthCount,
     YearRankValue,
 )
@@ -75,6 +76,26 @@ def value_key(value: Decimal) -> str:
 
 def value_of(key: str) -> Decimal:
     return Decimal(int(key)) / _SCALE
+
+
+def stored_ranks(
+    session: Session, metric: Metric, period: Period, channel: str, sector: str | None
+) -> dict[int, int] | None:
+    """Each company's place in a yearly ranking (among its sector's companies, when a
+    sector is given), as kept here: what ranking every company of the period gives, read
+    in one query. None where the table keeps no such ranking (a month, a quarter, or a
+    wait ranking on a channel other than the one kept)."""
+    if period.kind != "year" or (metric.is_wait and channel != PLACES_CHANNEL):
+        return None
+    yrv = YearRankValue
+    place = yrv.rank if sector is None else yrv.sector_rank
+    query = select(yrv.company_id, place).where(
+        yrv.metric == metric.slug, yrv.year == period.year, yrv.channel == channel_of(metric)
+    )
+    if sector is not None:
+        query = query.join(Sector, Sector.id == yrv.sector_id).where(Sector.slug == sector)
+    # Core, not the ORM: thousands of plain rows.
+    return dict(session.connection().execute(query).fetchall())
 
 
 def refresh_year_values(

@@ -118,6 +118,28 @@ def test_a_sectors_ranking_counts_the_same_companies_as_the_sector_percentile(
                 assert place.sector_worse == (worse if len(rows) > 1 else None)
 
 
+@pytest.mark.parametrize("sector", [None, "telekom", "energi"])
+def test_a_yearly_rankings_previous_ranks_are_the_year_befores_ranks(
+    client: TestClient, auth: dict[str, str], database: Database, sector: str | None
+) -> None:
+    """The rank a year before is read as kept, not computed again: it must be the rank
+    the year before's own ranking gives, in the whole list and in a sector's part."""
+    _generated(client, auth, companies=18, seed=4)
+    compared = set()
+    with database.read() as session:
+        for metric in METRIC_SLUGS:
+            before, after = (
+                build_ranking(session, RankingQuery(metric, Period(year, "year"), sector=sector))
+                for year in YEARS
+            )
+            ranks_before = {row.slug: row.rank for row in before.rows}
+            previous = {row.slug: row.previous_rank for row in after.rows}
+            assert previous == {slug: ranks_before.get(slug) for slug in previous}, metric
+            if any(rank is not None for rank in previous.values()):
+                compared.add(metric)
+    assert len(compared) >= 3, compared
+
+
 def test_sector_percentile_is_the_share_of_the_other_ranked_companies_with_a_worse_figure(
     client: TestClient, auth: dict[str, str], database: Database
 ) -> None:
