@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, CustomerCount, Source, WaitMeasurement
 
-RAW_WAIT_LIMIT = 200
+# The latest measurements a company page lists: enough to see what the figures are made
+# of; every one of them is in the company's CSV, linked at the top of the page.
+RAW_WAIT_LIMIT = 50
 
 
 @dataclass(frozen=True)

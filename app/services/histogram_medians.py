@@ -66,11 +66,16 @@ def period_medians(
     """The median of each of ``periods`` that has waits, from ``(month, wait, count)``
     rows of one company, channel and outcome."""
     tallies: dict[str, Counter[int]] = {period: Counter() for period in periods}
+    # Each month's wanted tallies, found once per month rather than once per row.
+    into: dict[str, list[Counter[int]]] = {}
     for month, wait, count in rows:
-        for period in periods_holding(month):
-            tally = tallies.get(period)
-            if tally is not None:
-                tally[wait] += count
+        targets = into.get(month)
+        if targets is None:
+            targets = into[month] = [
+                tallies[period] for period in periods_holding(month) if period in tallies
+            ]
+        for tally in targets:
+            tally[wait] += count
     for period, tally in tallies.items():
         waits = sorted((wait, count) for wait, count in tally.items() if count > 0)
         if waits:

@@ -34,8 +34,6 @@ from app.services.wait_metrics import (
 _SHARE_POSITION = {"abandoned": 1, "slow": 2}
 # (contacts, abandoned, slow)
 Tally = tuple[int, int, int]
-# (the median, how many waits, its interval's low and high ends)
-MedianFigures = tuple[Decimal, int, Decimal | None, Decimal | None]
 
 
 def _decimal(value: int | None) -> Decimal | None:
@@ -66,8 +64,8 @@ class Figures:
     counts: dict[tuple[str, str], dict[int, int]] = field(default_factory=dict)
     # (company, year) -> customers
     customers: dict[tuple[int, int], int] = field(default_factory=dict)
-    # (outcome, channel, period) -> company -> (the median, how many, its interval)
-    medians: dict[tuple[str, str, str], dict[int, MedianFigures]] = field(default_factory=dict)
+    # (outcome, channel, period) -> company -> its median, how many waits and the interval
+    medians: dict[tuple[str, str, str], dict[int, MetricValue]] = field(default_factory=dict)
     # (channel, period or month) -> company -> (contacts, abandoned, slow)
     tallies: dict[tuple[str, str], dict[int, Tally]] = field(default_factory=dict)
 
@@ -78,11 +76,7 @@ class Figures:
         if metric.family == RATE:
             return self._rates(metric, period)
         if metric.family == MEDIAN:
-            medians = self.medians.get((metric.reads, channel, str(period)), {})
-            return {
-                cid: MetricValue(median, n, None, None, low, high)
-                for cid, (median, n, low, high) in medians.items()
-            }
+            return dict(self.medians.get((metric.reads, channel, str(period)), {}))
         return self._shares(metric, period, channel)
 
     def _rates(self, metric: Metric, period: Period) -> dict[int, MetricValue]:
@@ -163,9 +157,12 @@ def load_medians(
     columns = [wpm.company_id, wpm.outcome, wpm.channel, wpm.period]
     figure = [wpm.median_floor, wpm.median_half, wpm.n, wpm.ci_low, wpm.ci_high]
     rows: Any = session.connection().execute(select(*columns, *figure).where(*conditions))
+    # Made as the values they are read as: a ranking makes thousands.
     for cid, outcome, channel, period, floor, half, n, low, high in rows.fetchall():
-        found = (stored_median(floor, half), n, _decimal(low), _decimal(high))
-        figures.medians.setdefault((outcome, channel, period), {})[cid] = found
+        median = MetricValue(
+            stored_median(floor, half), n, None, None, _decimal(low), _decimal(high)
+        )
+        figures.medians.setdefault((outcome, channel, period), {})[cid] = median
 
 
 def load_tallies(
