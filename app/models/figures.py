@@ -285,13 +285,14 @@ class YearRankValue(Base):
     sector_ranked: Mapped[int]
 
 
-# One yearly ranking (placed again after a write), and each sector's part of it in value
-# order (its median).
+# One yearly ranking (placed again after a write) in order of place (its first place
+# tells how many it ranks), and each sector's part of it in value order (its median).
 Index(
-    "ix_year_rank_values_field",
+    "ix_year_rank_values_place",
     YearRankValue.metric,
     YearRankValue.year,
     YearRankValue.channel,
+    YearRankValue.rank,
 )
 Index(
     "ix_year_rank_values_sector_field",

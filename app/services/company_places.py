@@ -100,6 +100,10 @@ def _counted(session: Session, company_id: int, wanted: Any) -> dict[FieldKey, _
             other.metric == wanted.c.metric,
             other.year == wanted.c.year,
             other.channel == wanted.c.channel,
+            # The first place, which every ranked field has: one probe of the index by
+            # place (asked for the field alone, PostgreSQL, which cannot know how many
+            # rows a field has when it plans, scanned the whole table for each).
+            other.rank == 1,
         )
         .limit(1)
         .scalar_subquery()
