@@ -198,11 +198,19 @@ class WaitPeriodMedian(Base):
     ci_high: Mapped[int | None] = mapped_column(BigNumber)
 
 
+# A median ranking's rows, read from the index alone: its field, then every figure the
+# ranking reads (rather than one table page per company).
 Index(
-    "ix_wait_period_medians_period",
+    "ix_wait_period_medians_ranking",
     WaitPeriodMedian.period,
     WaitPeriodMedian.channel,
     WaitPeriodMedian.outcome,
+    WaitPeriodMedian.company_id,
+    WaitPeriodMedian.median_floor,
+    WaitPeriodMedian.median_half,
+    WaitPeriodMedian.n,
+    WaitPeriodMedian.ci_low,
+    WaitPeriodMedian.ci_high,
 )
 
 

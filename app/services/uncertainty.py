@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 import numpy as np
 from scipy.stats import binom, chi2, poisson
@@ -33,8 +34,9 @@ class Counted:
     whole: int
 
 
-@dataclass(frozen=True)
-class Certainty:
+class Certainty(NamedTuple):
+    """A tuple, not a dataclass: a ranking makes thousands."""
+
     value_low: Decimal | None = None
     value_high: Decimal | None = None
     rank_low: int | None = None
