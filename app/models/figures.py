@@ -168,7 +168,16 @@ class WaitMonthCount(Base):
     announced: Mapped[int] = mapped_column(BigNumber)
 
 
-Index("ix_wait_month_counts_month_channel", WaitMonthCount.month, WaitMonthCount.channel)
+# A month's tallies, read from the index alone: a share ranking sums a year of them.
+Index(
+    "ix_wait_month_counts_tallies",
+    WaitMonthCount.month,
+    WaitMonthCount.channel,
+    WaitMonthCount.company_id,
+    WaitMonthCount.contacts,
+    WaitMonthCount.abandoned,
+    WaitMonthCount.slow,
+)
 
 
 class WaitPeriodMedian(Base):
