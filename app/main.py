@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.data_version = DataVersionReader(database.engine)
         # As many threads as connections: a request in a thread always finds one soon.
         to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
+        app.state.templates.compile_all()
         # Everything loaded so far lives as long as the process: frozen, the garbage
         # collector stops walking it each time a ranking's thousands of rows trigger a
         # collection (a fifth of a cold ranking's time at 5,000 companies).

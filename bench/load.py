@@ -142,9 +142,10 @@ class DatabaseRun:
         return {name: self.site.base + path.format(slug=self.slug) for name, path in PAGES}
 
     def _prime(self) -> None:
-        """One request per page, unmeasured: the server's own start-up is not a cold page."""
+        """Every page a second under load, unmeasured: the server's own start-up is not a
+        cold page, and one request alone reaches one of the worker processes only."""
         for url in self._urls().values():
-            measure.timed_get(url)
+            measure.warm(self.wrk, url, seconds=1)
 
     def _stage(self, label: str, peer_file: Path | None) -> Stage:
         say(f"measuring at {label} measurements")

@@ -38,6 +38,12 @@ class Templates:
             lstrip_blocks=True,
         )
 
+    def compile_all(self) -> None:
+        """Compile every template now, at start-up: otherwise each worker's first page of
+        each kind after a start pays for it (tens of milliseconds a template)."""
+        for name in self.environment.list_templates():
+            self.environment.get_template(name)
+
     def translations(self, language: str) -> gettext.GNUTranslations:
         return self.catalogs.get(language, self.catalogs[DEFAULT_LANGUAGE])
 

@@ -209,3 +209,10 @@ def test_the_methodology_explains_intervals_and_the_funnel_in_both_languages(
     english = client.get("/methodology?lang=en").text
     assert "How sure a place is" in english
     assert "funnel plot" in english
+
+
+def test_every_template_is_compiled_when_the_server_starts(client: TestClient) -> None:
+    """A worker's first page of each kind would otherwise pay for compiling it."""
+    environment = client.app.state.templates.environment  # type: ignore[attr-defined]
+    compiled = {name for _loader, name in environment.cache}
+    assert compiled >= set(environment.list_templates())
