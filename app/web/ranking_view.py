@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -103,11 +104,14 @@ def ranking_page(session: Session, ranking: Ranking, number: int, size: int) -> 
 
 def biggest_movers(ranking: Ranking, limit: int = MOVERS) -> list[Row]:
     """The companies whose rank changed most since the period before, either way."""
-    compared = _compared(ranking)
-    changes = [(row, rank_change(row, compared)) for row in ranking.rows]
-    moved = [(row, change) for row, change in changes if change.direction in ("up", "down")]
-    moved.sort(key=lambda pair: (-pair[1].steps, pair[0].rank))
-    return [Row(row, change, None) for row, change in moved[:limit]]
+    # Plain steps first, a Change only for the few shown: a ranking has thousands of rows.
+    moved = [
+        (abs(row.previous_rank - row.rank), row.rank, row)
+        for row in ranking.rows
+        if row.previous_rank is not None and row.previous_rank != row.rank
+    ]
+    largest = heapq.nsmallest(limit, moved, key=lambda found: (-found[0], found[1]))
+    return [Row(row, rank_change(row, True), None) for _steps, _rank, row in largest]
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.demo import load_demo
+from app.services.rankings import RankedCompany, Ranking
+from app.web.ranking_view import biggest_movers
 from app.web.security import SECURITY_HEADERS
 
 PAGES = [
@@ -216,3 +219,28 @@ def test_every_template_is_compiled_when_the_server_starts(client: TestClient) -
     environment = client.app.state.templates.environment  # type: ignore[attr-defined]
     compiled = {name for _loader, name in environment.cache}
     assert compiled >= set(environment.list_templates())
+
+
+def test_the_biggest_movers_are_the_largest_changes_either_way_ties_by_rank() -> None:
+    def row(rank: int, previous: int | None, name: str) -> RankedCompany:
+        return RankedCompany(rank, rank, name, name, None, None, Decimal(1), None, previous)
+
+    rows = [
+        row(1, 9, "a"),  # up 8
+        row(2, 2, "b"),  # same
+        row(3, None, "c"),  # new
+        row(4, 1, "d"),  # down 3
+        row(4, 7, "e"),  # up 3, the same rank as d
+        row(6, 14, "f"),  # up 8, after a by rank
+        row(7, 8, "g"),  # up 1
+    ]
+    ranking = Ranking("complaints", None, "phone", None, rows)
+    movers = biggest_movers(ranking, limit=4)
+    assert [(m.ranked.slug, m.change.direction, m.change.steps) for m in movers] == [
+        ("a", "up", 8),
+        ("f", "up", 8),
+        ("d", "down", 3),
+        ("e", "up", 3),
+    ]
+    unmoved = [row(1, None, "a"), row(2, None, "b")]
+    assert biggest_movers(Ranking("complaints", None, "phone", None, unmoved)) == []
