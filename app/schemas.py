@@ -134,8 +134,9 @@ class _Fields:
             if required:
                 self.errors.append(FieldError(column, f"{column} is required"))
             return None
-        # Text no database should be asked to keep: NUL, lone surrogates.
-        if _UNSTORABLE.search(text) is not None:
+        # Text no database should be asked to keep: NUL, lone surrogates (neither is
+        # printable, and asking that of a field costs less than searching it).
+        if not text.isprintable() and _UNSTORABLE.search(text) is not None:
             self.errors.append(FieldError(column, f"{column} holds a NUL or an invalid character"))
             return None
         try:
