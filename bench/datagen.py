@@ -182,19 +182,23 @@ class WaitWriter:
         self.start = window.start.timestamp()
         self.days = int(window.end.timestamp() - self.start) // 86_400
 
-    def write(self, path: Path, first: int, count: int) -> int:
-        """Rows `first` .. `first + count - 1` (their external ids), the same for the same ids."""
+    def write(
+        self, path: Path, first: int, count: int, span: tuple[float, float] = (0.0, 1.0)
+    ) -> int:
+        """Rows `first` .. `first + count - 1` (their external ids), the same for the same ids,
+        measured on days in `span` (the share of the window from its start: a call log
+        sent each month covers the weeks since the last)."""
         rng = random.Random(1_000_003 * (first + 1))
         picks = rng.choices(range(len(self.names)), cum_weights=self.cum_weights, k=count)
+        days = range(int(span[0] * self.days), max(int(span[1] * self.days), 1))
         with path.open("w", encoding="utf-8") as out:
             out.write("company,measured_at,channel,wait_seconds,outcome,transfers,external_id\n")
             for offset, index in enumerate(picks):
-                out.write(self._line(rng, index, first + offset))
+                out.write(self._line(rng, index, first + offset, rng.choice(days)))
         return count
 
-    def _line(self, rng: random.Random, index: int, number: int) -> str:
-        # Measured on some day of the window, in the daytime (07:00 to 19:00 UTC).
-        day = rng.randrange(self.days)
+    def _line(self, rng: random.Random, index: int, number: int, day: int) -> str:
+        # Measured on that day of the window, in the daytime (07:00 to 19:00 UTC).
         at = self.start + day * 86_400 + 25_200 + rng.randrange(43_200)
         moment = datetime.fromtimestamp(at, STOCKHOLM)
         channel = "chat" if rng.random() < 0.15 else "phone"

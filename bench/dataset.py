@@ -66,8 +66,16 @@ def _write_waits(
     first_files, other_files = [], []
     for number, (first, count) in enumerate(_wait_chunks(total, small, per_file)):
         path = folder / f"waits-{number:03d}.csv"
-        writer.write(path, first, count)
-        (first_files if first < small else other_files).append((path, count))
+        if first < small:
+            # The first measurements: a sample of the whole window.
+            writer.write(path, first, count)
+            first_files.append((path, count))
+        else:
+            # The others as partners send them: each file the weeks after the one before.
+            later = total - small
+            span = ((first - small) / later, (first + count - small) / later)
+            writer.write(path, first, count, span)
+            other_files.append((path, count))
     return first_files, other_files
 
 

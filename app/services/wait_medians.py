@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Subquery,
     Table,
     delete,
     func,
@@ -178,9 +179,16 @@ def _chunk_medians(session: Session, company_ids: list[int]) -> Iterator[tuple[A
             wanted[company_id, channel, outcome].update(periods_holding(month))
     wh = WaitHistogram
     key = (wh.company_id, wh.channel, wh.outcome)
+    # Only the years that hold a touched month: every period holding a month lies in its
+    # year, and a company's other years may hold most of its history.
+    years = _touched_years(company_ids)
+    in_a_touched_year = (years.c.company_id == wh.company_id) & wh.month.between(
+        years.c.year.concat("-01"), years.c.year.concat("-12")
+    )
     histogram = (
         select(*key, wh.month, wh.wait_seconds, wh.n)
-        .where(wh.company_id.in_(company_ids), wh.outcome.in_(MEDIAN_OUTCOMES))
+        .join(years, in_a_touched_year)
+        .where(wh.outcome.in_(MEDIAN_OUTCOMES))
         .order_by(*key)
     )
     # Core, not the ORM: the ORM would fetch and convert every row of the chunk first.
@@ -191,6 +199,14 @@ def _chunk_medians(session: Session, company_ids: list[int]) -> Iterator[tuple[A
             waits = (row[3:] for row in rows)
             for m in period_medians(waits, periods):
                 yield (company_id, m.period, channel, outcome, *m.stored())
+
+
+def _touched_years(company_ids: list[int]) -> Subquery:
+    """(company, year) of the chunk's touched cells whose medians are kept."""
+    year = func.substr(TOUCHED.c.month, 1, 4).label("year")
+    query = select(TOUCHED.c.company_id, year).distinct()
+    query = query.where(TOUCHED.c.company_id.in_(company_ids))
+    return query.where(TOUCHED.c.outcome.in_(MEDIAN_OUTCOMES)).subquery()
 
 
 def stored_medians(

@@ -132,3 +132,27 @@ def test_stored_medians_equal_medians_computed_afresh(
                     assert stored(session, outcome, period, channel) == medians(
                         session, outcome, period, channel
                     ), (period, channel, outcome)
+
+
+def test_a_later_month_recomputes_its_year_from_every_month_of_it(
+    client: TestClient, auth: dict[str, str], database: Database
+) -> None:
+    """A batch of one month reads only the years it touched, yet each of their periods
+    from all of its months (a year's median needs the months the batch did not send)."""
+    rng = random.Random(12)
+    history = [
+        f"Arkiv AB,{year}-{month:02d}-{rng.randint(1, 28):02d}T09:00:00Z,phone,"
+        f"{rng.randint(0, 900)},answered,h{year}{month}{i}"
+        for year in (2024, 2025)
+        for month in range(1, 13)
+        for i in range(5)
+    ]
+    assert post_csv(client, "waits", csv_body(HEADER, *history), auth).status_code == 201
+    later = [f"Arkiv AB,2025-06-1{i}T09:00:00Z,phone,{2000 + i},answered,l{i}" for i in range(9)]
+    assert post_csv(client, "waits", csv_body(HEADER, *later), auth).status_code == 201
+    periods = [Period.parse(p) for p in ("2024", "2024-Q2", "2025", "2025-Q2", "2025-06")]
+    with database.read() as session:
+        for period in periods:
+            assert stored(session, "answered", period, "phone") == medians(
+                session, "answered", period, "phone"
+            ), period
