@@ -169,14 +169,25 @@ class WaitMonthCount(Base):
 
 
 # A month's tallies, read from the index alone: a share ranking sums a year of them.
+# The channel first, so that the months with data on a channel are found one probe each
+# (by month first, each probe walked every other channel's rows of the month).
 Index(
-    "ix_wait_month_counts_tallies",
-    WaitMonthCount.month,
+    "ix_wait_month_counts_channel_tallies",
     WaitMonthCount.channel,
+    WaitMonthCount.month,
     WaitMonthCount.company_id,
     WaitMonthCount.contacts,
     WaitMonthCount.abandoned,
     WaitMonthCount.slow,
+)
+# The months with announced waits: few companies announce, and without this index
+# finding them walked every month's rows.
+Index(
+    "ix_wait_month_counts_announced",
+    WaitMonthCount.channel,
+    WaitMonthCount.month,
+    sqlite_where=text("announced > 0"),
+    postgresql_where=text("announced > 0"),
 )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select
+from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMonthCount
@@ -81,8 +81,16 @@ def month_counts(
 
 
 def _has_outcome(outcomes: Sequence[str]) -> ColumnElement[bool]:
-    """A month row with data for these outcomes: announcements, or measured contacts."""
-    return WaitMonthCount.announced > 0 if "announced" in outcomes else WaitMonthCount.contacts > 0
+    """A month row with data for these outcomes: announcements, or measured contacts.
+
+    The 0 is written into the SQL, not bound: only then may a planner use the partial
+    index of months with announcements, whose condition is ``announced > 0``."""
+    zero: ColumnElement[int] = literal_column("0")
+    return (
+        WaitMonthCount.announced > zero
+        if "announced" in outcomes
+        else WaitMonthCount.contacts > zero
+    )
 
 
 def latest_month(session: Session, channel: str, outcomes: Sequence[str]) -> str | None:

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.db import Database
+from app.services.wait_metrics import months_with_data
 from tests.helpers import csv_body, post_csv
 
 
@@ -310,3 +312,18 @@ def test_a_wait_of_zero_is_ranked(client: TestClient, auth: dict[str, str]) -> N
     assert _rows(_ranking(client, metric="wait_median", period="2025")) == [
         (1, "direktsvar", 0, 10, None)
     ]
+
+
+@pytest.mark.usefixtures("waits")
+def test_months_offered_are_those_with_data_for_the_outcome(
+    client: TestClient, auth: dict[str, str], database: Database
+) -> None:
+    header = "company,measured_at,channel,wait_seconds,outcome"
+    later = _waits("Snabb AB", [(60, "answered")], month="2025-05")
+    later += _waits("Kö AB", [(70, "announced")], month="2025-07")
+    _import(client, auth, "waits", header, *later)
+    with database.read() as session:
+        assert months_with_data(session, "phone", ("answered",)) == ["2025-03", "2025-05"]
+        # July has an announcement and no contact: offered for announced waits only.
+        assert months_with_data(session, "phone", ("announced",)) == ["2025-03", "2025-07"]
+        assert months_with_data(session, "chat", ("answered",)) == ["2025-03"]
