@@ -67,8 +67,10 @@ def _write_waits(
     for number, (first, count) in enumerate(_wait_chunks(total, small, per_file)):
         path = folder / f"waits-{number:03d}.csv"
         if first < small:
-            # The first measurements: a sample of the whole window.
-            writer.write(path, first, count)
+            # The first measurements fall in the latest twelve months, the year the
+            # rankings show: both sizes rank about every company, so that they differ
+            # in measurements alone.
+            writer.write(path, first, count, (1 - 12 / window.months, 1.0))
             first_files.append((path, count))
         else:
             # The others as partners send them: each file the weeks after the one before.
