@@ -39,10 +39,13 @@ def json_number(value: Decimal) -> int | float:
 
 def ranking_json(ranking: Ranking) -> dict[str, Any]:
     period = str(ranking.period) if ranking.period else None
+    # Looked up once, not per row: a ranking has thousands.
+    value_text = ranking.definition.format
+    channel = ranking.channel if ranking.is_wait_metric else None
     return {
         "metric": ranking.metric,
         "period": period,
-        "channel": ranking.channel if ranking.is_wait_metric else None,
+        "channel": channel,
         "sector": ranking.sector,
         "rows": [
             {
@@ -54,10 +57,10 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
                 "metric": ranking.metric,
                 "period": period,
                 "value": json_number(row.value),
-                "value_text": ranking.definition.format(row.value),
+                "value_text": value_text(row.value),
                 "sample_size": row.sample_size,
                 "previous_rank": row.previous_rank,
-                "channel": ranking.channel if ranking.is_wait_metric else None,
+                "channel": channel,
                 "value_low": _number_or_none(row.certainty.value_low),
                 "value_high": _number_or_none(row.certainty.value_high),
                 "rank_low": row.certainty.rank_low,

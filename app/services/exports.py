@@ -62,6 +62,9 @@ def _stream(session: Session, query: Executable) -> Iterator[Row]:
 def ranking_rows(ranking: Ranking) -> Iterator[Row]:
     """The rows of rankings.csv; the value as the contract writes it, kept a number."""
     period = str(ranking.period) if ranking.period is not None else None
+    # Looked up once, not per row: a ranking has thousands.
+    value_text = ranking.definition.format
+    channel = ranking.channel if ranking.is_wait_metric else None
     for row in ranking.rows:
         yield (
             row.rank,
@@ -71,10 +74,10 @@ def ranking_rows(ranking: Ranking) -> Iterator[Row]:
             row.sector,
             ranking.metric,
             period,
-            Decimal(ranking.definition.format(row.value)),
+            Decimal(value_text(row.value)),
             row.sample_size,
             row.previous_rank,
-            ranking.channel if ranking.is_wait_metric else None,
+            channel,
             *_certainty_cells(row.certainty),
         )
 

@@ -6,7 +6,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,18 +45,10 @@ class RankingQuery:
     channel: str = DEFAULT_CHANNEL
 
 
-class CompanyLine(Protocol):
-    """What a ranking shows of a company: the database's own row, named by its columns,
-    as it comes (thousands are read per ranking; a tuple made of each costs a tenth)."""
-
-    @property
-    def slug(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def org_number(self) -> str | None: ...
-    @property
-    def sector(self) -> str | None: ...
+# What a ranking shows of a company: slug, name, org number and sector slug. A plain
+# tuple: thousands are read per ranking, and a database row's columns by name cost
+# several times as much to read again.
+CompanyLine = tuple[str, str, str | None, str | None]
 
 
 class RankedCompany(NamedTuple):
@@ -144,7 +136,9 @@ def _companies(session: Session, sector: str | None) -> dict[int, CompanyLine]:
         query = query.where(Sector.slug == sector)
     # Core, not the ORM: thousands of plain rows, without per-row ORM bookkeeping.
     rows = session.connection().execute(query).fetchall()
-    companies: dict[int, CompanyLine] = {row[0]: row for row in rows}
+    companies: dict[int, CompanyLine] = {
+        cid: (slug, name, org, in_sector) for cid, slug, name, org, in_sector in rows
+    }
     # A sector without companies is rare: only then is asking whether it exists worth a query.
     known = companies or sector is None
     if not known and session.scalar(select(Sector.id).where(Sector.slug == sector)) is None:
@@ -240,20 +234,21 @@ def build_ranking(session: Session, query: RankingQuery) -> Ranking:
     values = {cid: value for cid, value in current.items() if cid in companies}
     rankable = rankable_values(metric, values)
     previous = _previous_ranks(session, metric, query, period, channel, companies)
-    names = {cid: companies[cid].name for cid in values}
+    names = {cid: companies[cid][1] for cid in values}
     sure = _certainties(metric, values, rankable)
     for rank, cid in _shared_ranks(_in_order(rankable, names), rankable):
-        line, value = companies[cid], values[cid]
+        slug, name, org_number, sector = companies[cid]
+        value = values[cid]
         ranking.rows.append(
             RankedCompany(
-                rank, cid, line.slug, line.name, line.org_number, line.sector,
+                rank, cid, slug, name, org_number, sector,
                 value.value, value.sample_size, previous.get(cid), sure.get(cid, NO_CERTAINTY),
             )
         )  # fmt: skip
     unranked = [(cid, value) for cid, value in values.items() if cid not in rankable]
     ranking.too_few = sorted(
         (
-            UnrankedCompany(companies[cid].slug, companies[cid].name, value.sample_size or 0)
+            UnrankedCompany(*companies[cid][:2], value.sample_size or 0)
             for cid, value in unranked
             if has_too_few(metric, value)
         ),
