@@ -239,7 +239,7 @@ def edition_publish(
         files = [
             Frozen(
                 ranking.metric,
-                ranking.channel if ranking.is_wait_metric else "",
+                ranking.rows_channel or "",
                 csv_bytes(exports.csv_header("rankings"), exports.ranking_rows(ranking)),
             )
             for ranking in edition_rankings(session, parsed)

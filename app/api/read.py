@@ -41,7 +41,7 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
     period = str(ranking.period) if ranking.period else None
     # Looked up once, not per row: a ranking has thousands.
     value_text = ranking.definition.format
-    channel = ranking.channel if ranking.is_wait_metric else None
+    channel = ranking.rows_channel
     return {
         "metric": ranking.metric,
         "period": period,

@@ -64,7 +64,7 @@ def ranking_rows(ranking: Ranking) -> Iterator[Row]:
     period = str(ranking.period) if ranking.period is not None else None
     # Looked up once, not per row: a ranking has thousands.
     value_text = ranking.definition.format
-    channel = ranking.channel if ranking.is_wait_metric else None
+    channel = ranking.rows_channel
     for row in ranking.rows:
         yield (
             row.rank,

@@ -94,6 +94,11 @@ class Ranking:
     def is_wait_metric(self) -> bool:
         return self.definition.is_wait
 
+    @property
+    def rows_channel(self) -> str | None:
+        """The channel its rows name: a wait metric's, none for counts and rates."""
+        return self.channel if self.is_wait_metric else None
+
 
 def parse_ranking_query(
     metric: str | None = None,
