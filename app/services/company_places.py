@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import literal, or_, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import null, or_, select, union_all
+from sqlalchemy.orm import Session
 
 from app.metrics import METRICS, Metric
 from app.models import YearRankValue
@@ -44,8 +44,6 @@ STATUSES = (RANKED, TOO_FEW, NOT_RANKED)
 
 # (metric, year): one yearly ranking of a company's places.
 FieldKey = tuple[str, int]
-# The columns of a company's fields as ``_wanted_fields`` selects them.
-_WANTED = ("metric", "year", "channel")
 
 
 @dataclass(frozen=True)
@@ -69,16 +67,6 @@ class MetricPlaces:
     places: list[Place]  # oldest year first
 
 
-def _wanted_fields(wanted: dict[FieldKey, tuple[Metric, Period, MetricValue]]) -> Any:
-    """The company's fields as rows of a query (metric, year, channel): one SELECT of
-    literals each, joined by UNION ALL (SQLite has no VALUES with named columns)."""
-    rows = []
-    for (slug, year), (metric, _period, _found) in sorted(wanted.items()):
-        columns = (slug, year, channel_of(metric))
-        rows.append(select(*(literal(v).label(n) for v, n in zip(columns, _WANTED, strict=True))))
-    return union_all(*rows).subquery("wanted")
-
-
 @dataclass(frozen=True)
 class _Counted:
     """A field as kept: how many companies it ranks, and the company's place in it and in
@@ -90,35 +78,37 @@ class _Counted:
     sector_ranked: int | None = None
 
 
-def _counted(session: Session, company_id: int, wanted: Any) -> dict[FieldKey, _Counted]:
+def _counted(
+    session: Session, company_id: int, wanted: dict[FieldKey, tuple[Metric, Period, MetricValue]]
+) -> dict[FieldKey, _Counted]:
     """Each field's size and the company's places in it, as ``year_rank_values`` keeps
-    them: one query, one look-up a field, whatever the number of companies."""
-    own, other = aliased(YearRankValue), aliased(YearRankValue)
-    size = (
-        select(other.ranked)
-        .where(
-            other.metric == wanted.c.metric,
-            other.year == wanted.c.year,
-            other.channel == wanted.c.channel,
-            # The first place, which every ranked field has: one probe of the index by
-            # place (asked for the field alone, PostgreSQL, which cannot know how many
-            # rows a field has when it plans, scanned the whole table for each).
-            other.rank == 1,
-        )
-        .limit(1)
-        .scalar_subquery()
+    them: one statement of the same shape for any company and any number of years (a
+    statement built per field cost more to build than to run, and more with every year)."""
+    yrv = YearRankValue
+    own = select(
+        yrv.metric, yrv.year, yrv.channel, yrv.ranked, yrv.rank, yrv.sector_rank, yrv.sector_ranked
+    ).where(yrv.company_id == company_id)
+    # Each field's first place, which every ranked field has, tells how many it ranks:
+    # one probe of the index by place per field.
+    nulls = [null(), null(), null()]
+    sizes = select(yrv.metric, yrv.year, yrv.channel, yrv.ranked, *nulls).where(
+        yrv.metric.in_(sorted({slug for slug, _year in wanted})),
+        yrv.year.in_(sorted({year for _slug, year in wanted})),
+        yrv.channel.in_(sorted({channel_of(metric) for metric, _p, _v in wanted.values()})),
+        yrv.rank == 1,
     )
-    is_own = (
-        (own.company_id == company_id)
-        & (own.metric == wanted.c.metric)
-        & (own.year == wanted.c.year)
-        & (own.channel == wanted.c.channel)
-    )
-    query = select(
-        wanted.c.metric, wanted.c.year, size, own.rank, own.sector_rank, own.sector_ranked
-    ).select_from(wanted.outerjoin(own, is_own))
-    rows: Any = session.connection().execute(query).fetchall()
-    return {(slug, int(year)): _Counted(n or 0, *places) for slug, year, n, *places in rows}
+    rows: Any = session.connection().execute(union_all(own, sizes)).fetchall()
+    ranked: dict[FieldKey, int] = {}
+    places: dict[FieldKey, tuple[int, int, int]] = {}
+    for slug, year, channel, size, *place in rows:
+        key = (slug, int(year))
+        if key in wanted and channel == channel_of(wanted[key][0]):
+            ranked[key] = size
+            if place[0] is not None:
+                places[key] = (place[0], place[1], place[2])
+    return {
+        key: _Counted(ranked.get(key, 0), *places.get(key, (None, None, None))) for key in wanted
+    }
 
 
 def _sector_medians(
@@ -212,7 +202,7 @@ def places_over_time(
     wanted = _wanted(company)
     if not wanted:
         return []
-    counted = _counted(session, company.company_id, _wanted_fields(wanted))
+    counted = _counted(session, company.company_id, wanted)
     medians = {}
     if sector_id is not None and (latest := _latest_ranked(wanted)):
         medians = _sector_medians(session, latest, sector_id)
