@@ -154,15 +154,25 @@ def load_medians(
     ]
     if periods is not None:
         conditions.append(wpm.period.in_(periods))
-    columns = [wpm.company_id, wpm.outcome, wpm.channel, wpm.period]
     figure = [wpm.median_floor, wpm.median_half, wpm.n, wpm.ci_low, wpm.ci_high]
-    rows: Any = session.connection().execute(select(*columns, *figure).where(*conditions))
-    # Made as the values they are read as: a ranking makes thousands.
-    for cid, outcome, channel, period, floor, half, n, low, high in rows.fetchall():
-        median = MetricValue(
-            stored_median(floor, half), n, None, None, _decimal(low), _decimal(high)
-        )
-        figures.medians.setdefault((outcome, channel, period), {})[cid] = median
+    if periods is not None and len(outcomes) == len(channels) == len(periods) == 1:
+        # One ranking's medians: the key is known, so only the columns that vary are
+        # read (a third fewer values for thousands of rows).
+        query = select(wpm.company_id, *figure).where(*conditions)
+        rows: Any = session.connection().execute(query).fetchall()
+        if rows:
+            key = (outcomes[0], channels[0], periods[0])
+            figures.medians[key] = {cid: _median(*found) for cid, *found in rows}
+        return
+    columns = [wpm.company_id, wpm.outcome, wpm.channel, wpm.period]
+    rows = session.connection().execute(select(*columns, *figure).where(*conditions)).fetchall()
+    for cid, outcome, channel, period, *found in rows:
+        figures.medians.setdefault((outcome, channel, period), {})[cid] = _median(*found)
+
+
+def _median(floor: int, half: int, n: int, low: int | None, high: int | None) -> MetricValue:
+    """A stored median as the value it is read as (a ranking makes thousands)."""
+    return MetricValue(stored_median(floor, half), n, None, None, _decimal(low), _decimal(high))
 
 
 def load_tallies(
