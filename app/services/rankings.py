@@ -152,12 +152,14 @@ def _companies(session: Session, sector: str | None) -> dict[int, CompanyLine]:
 
 
 def _in_order(values: dict[int, Decimal], names: dict[int, str]) -> list[int]:
-    """Company ids, largest value first; equal values in Swedish alphabetical order.
+    """Company ids, largest value first; equal values in Swedish alphabetical order, and
+    equal names by id.
 
-    Two sorts with plain keys (names, then values in reverse: Python's sort is stable,
-    so equal values keep their names' order) cost less than one with a tuple per row.
+    Three sorts with plain keys (Python's sort is stable, so each keeps the order of the
+    one before among its equals) cost less than one with a tuple per row.
     """
-    ids = sorted(values, key=lambda cid: (swedish_sort_key(names[cid]), cid))
+    ids = sorted(values)
+    ids.sort(key=lambda cid: swedish_sort_key(names[cid]))
     ids.sort(key=values.__getitem__, reverse=True)
     return ids
 
