@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import null, or_, select, union_all
+from sqlalchemy import func, null, select, union_all
 from sqlalchemy.orm import Session
 
 from app.metrics import METRICS, Metric
@@ -82,56 +82,67 @@ def _counted(
     session: Session, company_id: int, wanted: dict[FieldKey, tuple[Metric, Period, MetricValue]]
 ) -> dict[FieldKey, _Counted]:
     """Each field's size and the company's places in it, as ``year_rank_values`` keeps
-    them: one statement of the same shape for any company and any number of years (a
-    statement built per field cost more to build than to run, and more with every year)."""
+    them: one statement, of one of two shapes for any company and any number of years
+    (a statement built per field cost more to build than to run, and more every year).
+
+    Where the company is placed, its own row tells the field's size; only the fields
+    where it is not (too few measurements, or a 0) are probed for theirs."""
     yrv = YearRankValue
-    own = select(
-        yrv.metric, yrv.year, yrv.channel, yrv.ranked, yrv.rank, yrv.sector_rank, yrv.sector_ranked
-    ).where(yrv.company_id == company_id)
-    # Each field's first place, which every ranked field has, tells how many it ranks:
-    # one probe of the index by place per field.
-    nulls = [null(), null(), null()]
-    sizes = select(yrv.metric, yrv.year, yrv.channel, yrv.ranked, *nulls).where(
-        yrv.metric.in_(sorted({slug for slug, _year in wanted})),
-        yrv.year.in_(sorted({year for _slug, year in wanted})),
-        yrv.channel.in_(sorted({channel_of(metric) for metric, _p, _v in wanted.values()})),
-        yrv.rank == 1,
+    field = (yrv.metric, yrv.year, yrv.channel)
+    query: Any = select(*field, yrv.ranked, yrv.rank, yrv.sector_rank, yrv.sector_ranked).where(
+        yrv.company_id == company_id
     )
-    rows: Any = session.connection().execute(union_all(own, sizes)).fetchall()
-    ranked: dict[FieldKey, int] = {}
-    places: dict[FieldKey, tuple[int, int, int]] = {}
-    for slug, year, channel, size, *place in rows:
+    unplaced = [
+        (key, metric)
+        for key, (metric, _p, found) in wanted.items()
+        if not is_rankable(metric, found)
+    ]
+    if unplaced:
+        # Each field's first place, which every ranked field has, tells how many it
+        # ranks: one row per field, however many share the first place.
+        sizes = (
+            select(*field, func.max(yrv.ranked), null(), null(), null())
+            .where(
+                yrv.metric.in_(sorted({slug for (slug, _year), _metric in unplaced})),
+                yrv.year.in_(sorted({year for (_slug, year), _metric in unplaced})),
+                yrv.channel.in_(sorted({channel_of(metric) for _key, metric in unplaced})),
+                yrv.rank == 1,
+            )
+            .group_by(*field)
+        )
+        query = union_all(query, sizes)
+    counted: dict[FieldKey, _Counted] = {}
+    for slug, year, channel, size, *place in session.connection().execute(query).fetchall():
         key = (slug, int(year))
-        if key in wanted and channel == channel_of(wanted[key][0]):
-            ranked[key] = size
-            if place[0] is not None:
-                places[key] = (place[0], place[1], place[2])
-    return {
-        key: _Counted(ranked.get(key, 0), *places.get(key, (None, None, None))) for key in wanted
-    }
+        if key in wanted and channel == channel_of(wanted[key][0]) and key not in counted:
+            counted[key] = _Counted(size, *place)
+    return {key: counted.get(key, _Counted()) for key in wanted}
 
 
 def _sector_medians(
-    session: Session, keys: list[tuple[FieldKey, str]], sector_id: int
+    session: Session, fields: list[tuple[FieldKey, str, int]], sector_id: int
 ) -> dict[FieldKey, Decimal]:
     """The median of the sector's ranked values in each of some fields ((metric, year)
-    with its channel), read in value order from the sector's part of each ranking."""
+    with its channel and how many of the sector it ranks): the middle one or two of the
+    sector's part of each ranking, found in the index in value order, not read whole."""
     yrv = YearRankValue
-    fields = [
-        (yrv.metric == slug) & (yrv.year == year) & (yrv.channel == channel)
-        for (slug, year), channel in keys
-    ]
-    query = (
-        select(yrv.metric, yrv.year, yrv.value_key)
-        .where(yrv.sector_id == sector_id, or_(*fields))
-        .order_by(yrv.metric, yrv.year, yrv.value_key)
-    )
-    rows: Any = session.connection().execute(query).fetchall()
-    # Ordered by value already: only the middle one or two become numbers.
+    middles = []
+    for (slug, year), channel, ranked in fields:
+        middle = (
+            select(yrv.metric, yrv.year, yrv.value_key)
+            .where(yrv.sector_id == sector_id, yrv.metric == slug, yrv.year == year)
+            .where(yrv.channel == channel)
+            .order_by(yrv.value_key)
+            .offset((ranked - 1) // 2)
+            .limit(2 - ranked % 2)
+        )
+        # As a subquery: SQLite allows no ORDER BY or LIMIT in a part of a UNION.
+        middles.append(select(middle.subquery()))
+    rows: Any = session.connection().execute(union_all(*middles)).fetchall()
     values: dict[FieldKey, list[str]] = {}
     for slug, year, key in rows:
         values.setdefault((slug, int(year)), []).append(key)
-    return {key: _median(ascending) for key, ascending in values.items()}
+    return {key: _median(sorted(middle)) for key, middle in values.items()}
 
 
 def _median(ascending: list[str]) -> Decimal:
@@ -179,15 +190,19 @@ def _wanted(company: CompanyFigures) -> dict[FieldKey, tuple[Metric, Period, Met
 
 
 def _latest_ranked(
-    wanted: dict[FieldKey, tuple[Metric, Period, MetricValue]],
-) -> list[tuple[FieldKey, str]]:
-    """Each metric's latest year with a place, with its channel: the years a page sets
-    against the sector's median."""
+    wanted: dict[FieldKey, tuple[Metric, Period, MetricValue]], counted: dict[FieldKey, _Counted]
+) -> list[tuple[FieldKey, str, int]]:
+    """Each metric's latest year with a place, with its channel and how many of the
+    company's sector it ranks: the years a page sets against the sector's median."""
     latest: dict[str, FieldKey] = {}
     for key, (metric, _period, found) in sorted(wanted.items()):
         if is_rankable(metric, found):
             latest[metric.slug] = key
-    return [(key, channel_of(wanted[key][0])) for key in latest.values()]
+    return [
+        (key, channel_of(wanted[key][0]), ranked)
+        for key in latest.values()
+        if (ranked := counted[key].sector_ranked)
+    ]
 
 
 def places_over_time(
@@ -204,7 +219,7 @@ def places_over_time(
         return []
     counted = _counted(session, company.company_id, wanted)
     medians = {}
-    if sector_id is not None and (latest := _latest_ranked(wanted)):
+    if sector_id is not None and (latest := _latest_ranked(wanted, counted)):
         medians = _sector_medians(session, latest, sector_id)
     by_metric: dict[str, list[Place]] = {}
     in_sector = sector_id is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +19,7 @@ from app.services.company_places import (
     RANKED,
     TOO_FEW,
     Place,
+    against_sector,
     places_over_time,
 )
 from app.services.merge import merge_companies
@@ -169,6 +171,34 @@ def test_sector_percentile_is_the_share_of_the_other_ranked_companies_with_a_wor
         # Ranked alone in its sector: no one to be better than.
         "ensam": (RANKED, 5, 5, None, None, 1),
     }
+
+
+def test_the_sector_median_is_the_middle_of_the_sectors_ranked_figures(
+    client: TestClient, auth: dict[str, str], database: Database
+) -> None:
+    """Read from the middle of the sector's part of the ranking: for an even number of
+    ranked companies the mean of the middle two, a 0 (not ranked) left out."""
+    sectors = {"energi": "ABCDE", "telekom": "FGH"}
+    lines = [f"{name} AB,{sector}" for sector, names in sectors.items() for name in names]
+    _import(client, auth, "companies", ["name,sector", *lines])
+    values = {"A": 50, "B": 40, "C": 20, "D": 10, "E": 0, "F": 5, "G": 7, "H": 30}
+    counts = [
+        f"{name} AB,complaints,{year},{value}" for name, value in values.items() for year in YEARS
+    ]
+    _import(client, auth, "complaints", ["company,metric,period,value", *counts])
+    with database.read() as session:
+        medians = {}
+        for company in session.scalars(select(Company)):
+            figures = load_company_figures(session, company.id)
+            places = places_over_time(session, figures, company.sector_id)
+            found = [p for p in against_sector(places) if p.metric == "complaints"]
+            medians[company.slug] = [(str(p.period), p.sector_median, p.companies) for p in found]
+    latest = str(YEARS[-1])
+    for slug in "abcd":
+        assert medians[slug] == [(latest, Decimal(30), 4)], slug
+    for slug in "fgh":
+        assert medians[slug] == [(latest, Decimal(7), 3)], slug
+    assert medians["e"] == []
 
 
 def test_a_year_with_too_few_measurements_has_no_place_but_says_how_many(
