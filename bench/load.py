@@ -159,14 +159,18 @@ class DatabaseRun:
         return stage
 
     def _cold(self, stage: Stage) -> None:
-        """The first request to each page after an import, the median of a few imports."""
+        """The first request to each page after an import, the median of a few imports.
+
+        Each page after an import of its own: the front page and rankings.csv show the
+        same ranking, and whichever came second would find it built (when the same
+        worker answered both)."""
         samples: dict[str, list[float]] = {name: [] for name, _ in PAGES}
         for _ in range(self.args.cold_samples):
-            path = self.data.folder / "cold.csv"
-            datagen.write_cold_complaint(path, self.data.window, self.cold_samples_done)
-            self.cold_samples_done += 1
-            self._import("complaints", path, 1, COLD_SOURCE)
             for name, url in self._urls().items():
+                path = self.data.folder / "cold.csv"
+                datagen.write_cold_complaint(path, self.data.window, self.cold_samples_done)
+                self.cold_samples_done += 1
+                self._import("complaints", path, 1, COLD_SOURCE)
                 ms, status = measure.timed_get(url)
                 samples[name].append(ms)
                 if status != 200 or name not in stage.cold_status:
