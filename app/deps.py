@@ -86,8 +86,10 @@ def ranking_query(params: RankingParamsDep) -> RankingQuery:
 # page of /rankings, rankings.csv and the JSON. The page cache keeps each rendered
 # answer under its own key, so after an import each of them would build the same
 # ranking again; here the built ranking is kept, keyed by its query and the data
-# version the page cache read for the request. A new version makes new keys; the
-# oldest rankings are dropped. A ranking of 5,000 companies holds about 2 MB.
+# version the page cache read for the request. A new version makes new keys, and the
+# rankings of older versions go as soon as one of the new version is kept: versions
+# only grow, so no request will ask for them again, and kept they would only hold
+# memory (a ranking of 5,000 companies holds about 2 MB).
 MAX_RANKINGS = 32
 
 
@@ -109,6 +111,8 @@ class RankingMemo:
         ranking = build_ranking(session, query)
         with self.lock:
             self.rankings[key] = ranking
+            for stale in [kept for kept in self.rankings if kept[1] < version]:
+                del self.rankings[stale]
             while len(self.rankings) > self.max_rankings:
                 self.rankings.popitem(last=False)
         return ranking

@@ -73,6 +73,12 @@ class CustomerCount(IdMixin, Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+# The years with customer counts, newest first: the latest year a rate can be ranked
+# in is found by walking it until a company also has complaints that year, not by
+# reading every company's every year.
+Index("ix_customer_counts_year", CustomerCount.year, CustomerCount.company_id)
+
+
 class CustomerCountHistory(IdMixin, Base):
     __tablename__ = "customer_count_history"
 

@@ -308,8 +308,11 @@ def latest_year(session: Session, metric: Metric, channel: str = "phone") -> int
         )
         return int(latest[:4]) if latest else None
     if metric.family == RATE:
+        # Newest year first, stopping at the first company with complaints that year:
+        # a max() over all would probe every company's every year.
         year: int | None = session.scalar(
-            select(func.max(CustomerCount.year)).where(
+            select(CustomerCount.year)
+            .where(
                 select(ComplaintPeriodValue.value)
                 .where(
                     ComplaintPeriodValue.company_id == CustomerCount.company_id,
@@ -319,6 +322,8 @@ def latest_year(session: Session, metric: Metric, channel: str = "phone") -> int
                 )
                 .exists()
             )
+            .order_by(CustomerCount.year.desc())
+            .limit(1)
         )
         return year
     month = latest_month(session, channel, metric.outcomes)

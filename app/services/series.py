@@ -170,22 +170,28 @@ def spark_series(
     length: int,
 ) -> dict[int, list[Decimal | None]]:
     """Each company's values over the ``length`` periods up to ``period`` (a year: its
-    months), or over the years when nobody has figures at that granularity; one query."""
+    months), or over the years when nobody has figures at that granularity: one query,
+    and a second only for the years (a share's years are read month by month, ten
+    years of which cost more than the page's ranking)."""
     if period.kind == "year":
         fine = [Period.parse(month) for month in period.months()]
     else:
         fine = periods_ending(period, length)
-    years = periods_ending(Period(period.year, "year"), length)
-    figures = load_figures(
-        session, metric, [*fine, *years], channel=channel, company_ids=company_ids
-    )
-    by_period = [figures.values(metric, p, channel) for p in fine]
+    by_period = _values_by_period(session, metric, fine, channel, company_ids)
     if not any(values for values in by_period):
-        by_period = [figures.values(metric, p, channel) for p in years]
+        years = periods_ending(Period(period.year, "year"), length)
+        by_period = _values_by_period(session, metric, years, channel, company_ids)
     return {
         cid: [values[cid].value if cid in values else None for values in by_period]
         for cid in company_ids
     }
+
+
+def _values_by_period(
+    session: Session, metric: Metric, periods: list[Period], channel: str, company_ids: list[int]
+) -> list[dict[int, MetricValue]]:
+    figures = load_figures(session, metric, periods, channel=channel, company_ids=company_ids)
+    return [figures.values(metric, p, channel) for p in periods]
 
 
 @dataclass(frozen=True)

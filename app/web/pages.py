@@ -31,6 +31,7 @@ from app.web.ranking_view import (
     PAGE_SIZE,
     TOO_FEW_SHOWN,
     PageOutOfRangeError,
+    RankingPage,
     biggest_movers,
     period_choices,
     ranking_page,
@@ -54,11 +55,12 @@ def _ranking_context(
     """Everything a ranking page shows; PageOutOfRangeError past its last page."""
     given = {key: value for key, value in params.items() if value}
     cite = ranking_citation(request, ranking)
+    view = ranking_page(session, ranking, page, size)
     return {
         "cite": cite,
         "dataset": _dataset(request, ranking, cite),
         "ranking": ranking,
-        "view": ranking_page(session, ranking, page, size),
+        "view": view,
         "movers": biggest_movers(ranking),
         "periods": period_choices(session, ranking.metric, ranking.channel),
         "sectors": sector_slugs(session),
@@ -66,7 +68,7 @@ def _ranking_context(
         "csv_url": cite.csv,
         "json_url": cite.json,
         "is_front": size == FRONT_PAGE_SIZE,
-        **_funnel_context(ranking, size),
+        **_funnel_context(ranking, view, size),
         "too_few_shown": TOO_FEW_SHOWN,
     }
 
@@ -81,9 +83,12 @@ def _dataset(request: Request, ranking: Ranking, cite: Citation) -> dict[str, An
     return dataset_ld(request, cite, title, str(ranking.period))
 
 
-def _funnel_context(ranking: Ranking, size: int) -> dict[str, Any]:
-    """The funnel plot on /rankings of a rate or a share (not on the front page)."""
-    chart, rows = ranking_funnel(ranking) if size != FRONT_PAGE_SIZE else (None, [])
+def _funnel_context(ranking: Ranking, view: RankingPage, size: int) -> dict[str, Any]:
+    """The funnel plot on /rankings of a rate or a share (not on the front page), its
+    page's companies named."""
+    if size == FRONT_PAGE_SIZE:
+        return {"funnel": None, "funnel_rows": []}
+    chart, rows = ranking_funnel(ranking, {row.ranked.slug for row in view.rows})
     return {"funnel": chart, "funnel_rows": rows}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
@@ -139,3 +140,26 @@ def test_the_rate_ranking_draws_its_funnel_with_a_table(
     assert "Företagen i diagrammet" in text
     counts = client.get("/rankings", params={"period": "2025"}).text
     assert "funnel-chart" not in counts
+
+
+def test_the_funnel_names_and_lists_only_the_companies_of_its_page(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """Every ranked company is in the plot; only the page's 50 are dots of their own with
+    a name and a row in the table, the others one path per colour (a page of a 5,000
+    company ranking drawn whole was 2 MB)."""
+    lines = ["company,metric,period,value"]
+    lines += [f"Trattföretag {n:02d} AB,complaints,2025,{5 + n}" for n in range(60)]
+    assert post_csv(client, "complaints", csv_body(*lines), auth).status_code == 201
+    customers = ["company,year,customers"]
+    customers += [f"Trattföretag {n:02d} AB,2025,{10_000 + 1_000 * n}" for n in range(60)]
+    assert post_csv(client, "customers", csv_body(*customers), auth).status_code == 201
+    for page, named in ((1, 50), (2, 10)):
+        params = {"metric": "complaints_per_100k", "period": "2025", "page": page}
+        text = client.get("/rankings", params=params).text
+        start = text.index('class="chart funnel-chart"')
+        funnel = text[start : text.index("</section>", start)]
+        assert funnel.count('<circle class="data-point"') == named
+        others = re.findall(r'<path class="data-points" d="([^"]*)"', funnel)
+        assert sum(path.count("M") for path in others) == 60 - named
+        assert funnel.count('<tr><th scope="row">') == named

@@ -17,7 +17,15 @@ from app.main import create_app
 from app.web.overload import ConcurrencyLimitMiddleware
 from tests.helpers import csv_body, post_csv
 
-RANKING_PAGES = ["/", "/rankings?metric=wait_median", "/rankings.csv", "/api/v1/rankings"]
+RANKING_PAGES = [
+    "/",
+    "/rankings?metric=wait_median",
+    # A rate's and a share's page draw a funnel of every ranked company as well.
+    "/rankings?metric=complaints_per_100k",
+    "/rankings?metric=abandoned_share",
+    "/rankings.csv",
+    "/api/v1/rankings",
+]
 COMPANY_PAGES = ["/companies/{slug}", "/api/v1/companies/{slug}"]
 
 
