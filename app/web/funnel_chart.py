@@ -78,7 +78,8 @@ def funnel_chart(plot: Funnel, shown: set[str]) -> FunnelChart:
         else:
             # A move and a line of no length: with round caps, a dot.
             others.setdefault(_colour(c.signal), []).append(f"M{x_of(c.size)} {y_of(c.value)}h0")
-    paths = {colour: "".join(moves) for colour, moves in others.items()}
+    # The companies as predicted underneath, those with a signal drawn over them.
+    paths = {c: "".join(others[c]) for c in (AS_EXPECTED, BETTER, WORSE) if c in others}
     return FunnelChart(
         WIDTH, HEIGHT, PAD, y_of(plot.target), curves, dots, paths, y_max,
         plot.sizes[0], plot.sizes[-1],
