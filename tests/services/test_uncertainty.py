@@ -123,15 +123,23 @@ def test_a_medians_interval_is_the_textbook_order_statistics(
         assert found[name] == (ordered[low - 1], ordered[n - low]), name
 
 
+def _complaints_and_customers(
+    client: TestClient, auth: dict[str, str], figures: dict[str, tuple[int, int]]
+) -> None:
+    """Each company's complaints and customers in 2025: a rate ranking with a funnel."""
+    lines = ["company,metric,period,value"]
+    lines += [f"{name},complaints,2025,{count}" for name, (count, _) in figures.items()]
+    assert post_csv(client, "complaints", csv_body(*lines), auth).status_code == 201
+    customers = ["company,year,customers"]
+    customers += [f"{name},2025,{size}" for name, (_, size) in figures.items()]
+    assert post_csv(client, "customers", csv_body(*customers), auth).status_code == 201
+
+
 def test_the_rate_ranking_draws_its_funnel_with_a_table(
     client: TestClient, auth: dict[str, str]
 ) -> None:
-    lines = ["company,metric,period,value"]
-    lines += [f"Tratt {n} AB,complaints,2025,{5 + 7 * n}" for n in range(6)]
-    assert post_csv(client, "complaints", csv_body(*lines), auth).status_code == 201
-    customers = ["company,year,customers"]
-    customers += [f"Tratt {n} AB,2025,{20_000 * (n + 1)}" for n in range(6)]
-    assert post_csv(client, "customers", csv_body(*customers), auth).status_code == 201
+    figures = {f"Tratt {n} AB": (5 + 7 * n, 20_000 * (n + 1)) for n in range(6)}
+    _complaints_and_customers(client, auth, figures)
     page = client.get("/rankings", params={"metric": "complaints_per_100k", "period": "2025"})
     text = page.text
     assert 'class="chart funnel-chart"' in text
@@ -148,12 +156,8 @@ def test_the_funnel_names_and_lists_only_the_companies_of_its_page(
     """Every ranked company is in the plot; only the page's 50 are dots of their own with
     a name and a row in the table, the others one path per colour (a page of a 5,000
     company ranking drawn whole was 2 MB)."""
-    lines = ["company,metric,period,value"]
-    lines += [f"Trattföretag {n:02d} AB,complaints,2025,{5 + n}" for n in range(60)]
-    assert post_csv(client, "complaints", csv_body(*lines), auth).status_code == 201
-    customers = ["company,year,customers"]
-    customers += [f"Trattföretag {n:02d} AB,2025,{10_000 + 1_000 * n}" for n in range(60)]
-    assert post_csv(client, "customers", csv_body(*customers), auth).status_code == 201
+    figures = {f"Trattföretag {n:02d} AB": (5 + n, 10_000 + 1_000 * n) for n in range(60)}
+    _complaints_and_customers(client, auth, figures)
     for page, named in ((1, 50), (2, 10)):
         params = {"metric": "complaints_per_100k", "period": "2025", "page": page}
         text = client.get("/rankings", params=params).text
