@@ -68,8 +68,9 @@ def _write_waits(
         path = folder / f"waits-{number:03d}.csv"
         if first < small:
             # The first measurements fall in the latest twelve months, the year the
-            # rankings show: both sizes rank about every company, so that they differ
-            # in measurements alone.
+            # rankings show, so that the small size has a wait ranking to show at all
+            # (at 100k it ranks about 2,000 companies on waits, at 10M about 4,700:
+            # the rest have fewer answered calls than a ranking needs).
             writer.write(path, first, count, (1 - 12 / window.months, 1.0))
             first_files.append((path, count))
         else:
