@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Table, text
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateTable
 
 # Fewer added rows than this never make it worth analysing a table.
 MIN_ROWS_TO_ANALYSE = 2_000
@@ -56,6 +57,16 @@ def insert_rows(
         cursor.executemany(insert_sql, prepared)
     finally:
         cursor.close()
+
+
+def create_temporary(session: Session, table: Table) -> None:
+    """Create ``table`` (declared with ``prefixes=["TEMPORARY"]``) unless it exists.
+
+    A batch keeps what it touched in such a table rather than in Python, so that the
+    memory an import needs does not grow with what it touches. A temporary table is
+    private to the connection and goes with a rollback; on PostgreSQL it is dropped at
+    the commit too, on SQLite emptied by its owner before it."""
+    session.execute(CreateTable(table, if_not_exists=True))
 
 
 @dataclass

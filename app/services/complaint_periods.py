@@ -13,85 +13,147 @@ reported to the caller, so that an import can refuse the rows behind it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
-from itertools import islice
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, ComplaintPeriodValue
 from app.periods import Period
 from app.schemas import MAX_INT
-from app.services.bulk import insert_rows
+from app.services.bulk import create_temporary, insert_rows
 
 # (company_id, metric, year)
 CountYear = tuple[int, str, int]
 # (company_id, metric, period)
 CountPeriod = tuple[int, str, str]
-_CHUNK = 300
+# Companies whose period values are computed together: their counts are in memory at once.
+_CHUNK_COMPANIES = 200
 _TABLE = ComplaintPeriodValue.metadata.tables[ComplaintPeriodValue.__tablename__]
 _COLUMNS = ("company_id", "metric", "year", "period", "value")
+_year_key = itemgetter(0, 1, 2)
+
+# The (company, metric, year) a batch touched, with a line of the batch that did (0 for
+# a merge), kept in the database rather than in Python (``create_temporary``).
+TOUCHED = Table(
+    "touched_complaint_years",
+    MetaData(),
+    Column("company_id", Integer),
+    Column("metric", String(32)),
+    Column("year", Integer),
+    Column("line", Integer),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DROP",
+)
 
 
 def resolve_year(year: int, rows: dict[str, int]) -> dict[str, int]:
     """Every month, quarter and the year itself that ``rows`` (period -> value, all
     inside ``year``) give a value for, by the contract's rule."""
     resolved = {name: value for name, value in rows.items() if len(name) == 7 and "Q" not in name}
-    year_period = Period(year, "year")
-    for period in (*(Period.parse(q) for q in year_period.quarters()), year_period):
-        value = _resolve(period, rows)
+    for period, months, quarters in _year_periods(year):
+        value = _resolve(period, months, quarters, rows)
         if value is not None:
-            resolved[str(period)] = value
+            resolved[period] = value
     return resolved
 
 
-def _resolve(period: Period, rows: dict[str, int]) -> int | None:
-    if str(period) in rows:
-        return rows[str(period)]
-    months = [rows[m] for m in period.months() if m in rows]
-    if months:
-        return sum(months)
-    quarters = [rows[q] for q in period.quarters() if q in rows and q != str(period)]
-    return sum(quarters) if quarters else None
+# Cached: a batch resolves the same few years for thousands of companies.
+@lru_cache(maxsize=256)
+def _year_periods(year: int) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """Each quarter of ``year``, then the year: its name, its months, and its quarters
+    (none for a quarter)."""
+    year_period = Period(year, "year")
+    quarters = [Period.parse(name) for name in year_period.quarters()]
+    return (
+        *((str(q), tuple(q.months()), ()) for q in quarters),
+        (str(year_period), tuple(year_period.months()), tuple(map(str, quarters))),
+    )
 
 
-def _chunks(items: Iterable[CountYear]) -> Iterable[list[CountYear]]:
-    iterator = iter(sorted(set(items)))
-    while chunk := list(islice(iterator, _CHUNK)):
-        yield chunk
+def _resolve(
+    period: str, months: tuple[str, ...], quarters: tuple[str, ...], rows: dict[str, int]
+) -> int | None:
+    if period in rows:
+        return rows[period]
+    in_months = [rows[m] for m in months if m in rows]
+    if in_months:
+        return sum(in_months)
+    in_quarters = [rows[q] for q in quarters if q in rows]
+    return sum(in_quarters) if in_quarters else None
+
+
+def record_touched_years(session: Session, touched: Iterable[tuple[int, str, int, int]]) -> None:
+    """Remember (company, metric, year, line) for ``refresh_touched_complaint_periods``."""
+    rows = list(touched)
+    if rows:
+        create_temporary(session, TOUCHED)
+        insert_rows(session, TOUCHED, ("company_id", "metric", "year", "line"), rows)
+
+
+def refresh_touched_complaint_periods(session: Session) -> list[tuple[int, str, str, int]]:
+    """Compute again the period values of every (company, metric, year) recorded, then
+    forget them; return each period left without a value because its sum would pass
+    ``MAX_INT``, with the last line that touched its year."""
+    create_temporary(session, TOUCHED)
+    touched = select(TOUCHED.c.company_id, TOUCHED.c.metric, TOUCHED.c.year).distinct()
+    cpv = ComplaintPeriodValue
+    stored = tuple_(cpv.company_id, cpv.metric, cpv.year)
+    session.execute(delete(cpv).where(stored.in_(touched)))
+    too_large: list[CountPeriod] = []
+    last = None
+    while company_ids := _next_touched_companies(session, after=last):
+        too_large += _refresh_companies(session, company_ids)
+        last = company_ids[-1]
+    found = [(*period, _last_line(session, period)) for period in too_large]
+    session.execute(delete(TOUCHED))
+    return found
 
 
 def refresh_complaint_periods(session: Session, touched: Iterable[CountYear]) -> list[CountPeriod]:
     """Compute again the period values of every (company, metric, year) in ``touched``;
     return the periods left without one because their sum would pass ``MAX_INT``."""
-    too_large: list[CountPeriod] = []
-    for chunk in _chunks(touched):
-        key = tuple_(ComplaintCount.company_id, ComplaintCount.metric, ComplaintCount.year)
-        found: dict[CountYear, dict[str, int]] = defaultdict(dict)
-        query = select(
-            ComplaintCount.company_id,
-            ComplaintCount.metric,
-            ComplaintCount.year,
-            ComplaintCount.period,
-            ComplaintCount.value,
-        ).where(key.in_(chunk))
-        for company_id, metric, year, period, value in session.execute(query):
-            found[company_id, metric, year][period] = value
-        stored = tuple_(
-            ComplaintPeriodValue.company_id, ComplaintPeriodValue.metric, ComplaintPeriodValue.year
-        )
-        session.execute(delete(ComplaintPeriodValue).where(stored.in_(chunk)))
-        rows = [
-            (cid, metric, year, period, value)
-            for (cid, metric, year), periods in found.items()
-            for period, value in resolve_year(year, periods).items()
-        ]
-        too_large += [
-            (cid, metric, period) for cid, metric, _y, period, value in rows if value > MAX_INT
-        ]
-        insert_rows(session, _TABLE, _COLUMNS, [row for row in rows if row[4] <= MAX_INT])
-    return too_large
+    record_touched_years(session, ((*key, 0) for key in set(touched)))
+    left_out = refresh_touched_complaint_periods(session)
+    return [(company_id, metric, period) for company_id, metric, period, _line in left_out]
+
+
+def _next_touched_companies(session: Session, *, after: int | None) -> list[int]:
+    query = select(TOUCHED.c.company_id).distinct().order_by(TOUCHED.c.company_id)
+    if after is not None:
+        query = query.where(TOUCHED.c.company_id > after)
+    return list(session.scalars(query.limit(_CHUNK_COMPANIES)))
+
+
+def _refresh_companies(session: Session, company_ids: list[int]) -> list[CountPeriod]:
+    """Insert the period values of some companies' touched years; return those too large."""
+    touched = select(TOUCHED.c.company_id, TOUCHED.c.metric, TOUCHED.c.year).distinct()
+    keys = touched.where(TOUCHED.c.company_id.in_(company_ids)).subquery()
+    cc = ComplaintCount
+    same_company = (keys.c.company_id == cc.company_id) & (keys.c.metric == cc.metric)
+    same_year = same_company & (keys.c.year == cc.year)
+    query = select(cc.company_id, cc.metric, cc.year, cc.period, cc.value).join(keys, same_year)
+    query = query.order_by(cc.company_id, cc.metric, cc.year)
+    rows = []
+    # Core, not the ORM: thousands of plain rows.
+    for (cid, metric, year), counts in groupby(session.connection().execute(query), _year_key):
+        periods = {period: value for *_key, period, value in counts}
+        rows += [(cid, metric, year, p, value) for p, value in resolve_year(year, periods).items()]
+    insert_rows(session, _TABLE, _COLUMNS, [row for row in rows if row[4] <= MAX_INT])
+    return [(cid, metric, period) for cid, metric, _y, period, value in rows if value > MAX_INT]
+
+
+def _last_line(session: Session, period: CountPeriod) -> int:
+    company_id, metric, name = period
+    query = select(func.max(TOUCHED.c.line)).where(
+        TOUCHED.c.company_id == company_id,
+        TOUCHED.c.metric == metric,
+        TOUCHED.c.year == int(name[:4]),
+    )
+    return session.scalar(query) or 0
 
 
 def refresh_company_complaint_periods(

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMeasurement, WaitPeriodMedian
 from app.periods import Period
-from app.services.bulk import insert_rows
+from app.services.bulk import create_temporary, insert_rows
 from app.services.histogram_medians import period_medians, periods_holding
 from app.services.wait_metrics import stored_median
 
@@ -44,9 +44,7 @@ _ROWS_AT_ONCE = 5_000
 _cell_of = itemgetter(0, 1, 2)
 
 
-# The cells a batch touched, kept in the database rather than in Python, so that the
-# memory an import needs does not grow with the companies and months it touches.
-# A temporary table is private to the connection and goes with a rollback.
+# The cells a batch touched, kept in the database rather than in Python (``create_temporary``).
 TOUCHED = Table(
     "touched_wait_cells",
     MetaData(),
@@ -54,10 +52,8 @@ TOUCHED = Table(
     Column("month", String(7)),
     Column("channel", String(8)),
     Column("outcome", String(16)),
-)
-_CREATE_TOUCHED = (
-    "CREATE TEMPORARY TABLE IF NOT EXISTS touched_wait_cells "
-    "(company_id INTEGER, month VARCHAR(7), channel VARCHAR(8), outcome VARCHAR(16))"
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DROP",
 )
 
 
@@ -65,7 +61,7 @@ def record_touched_cells(session: Session, cells: Iterable[WaitCell]) -> None:
     """Remember cells a batch moved measurements out of (changed measurements)."""
     rows = [dict(zip(TOUCHED.c.keys(), cell, strict=True)) for cell in cells]
     if rows:
-        _ensure_touched(session)
+        create_temporary(session, TOUCHED)
         session.execute(insert(TOUCHED), rows)
 
 
@@ -73,7 +69,7 @@ def refresh_batch_medians(session: Session, batch_id: int) -> None:
     """Compute again the medians of every period holding a cell the batch touched: the
     cells of its own measurements and those recorded by ``record_touched_cells``. The
     cells stay for ``touched_years`` until ``forget_touched_cells``."""
-    _ensure_touched(session)
+    create_temporary(session, TOUCHED)
     wm = WaitMeasurement
     # Every outcome: the shares of the years touched are counted again too.
     own = select(wm.company_id, wm.local_month, wm.channel, wm.outcome).distinct()
@@ -98,7 +94,7 @@ def forget_touched_cells(session: Session) -> None:
 def refresh_company_medians(session: Session, company_ids: list[int]) -> None:
     """Compute again every median of some companies (after a merge)."""
     session.execute(delete(WaitPeriodMedian).where(WaitPeriodMedian.company_id.in_(company_ids)))
-    _ensure_touched(session)
+    create_temporary(session, TOUCHED)
     wh = WaitHistogram
     cells = select(wh.company_id, wh.month, wh.channel, wh.outcome).distinct()
     cells = cells.where(wh.company_id.in_(company_ids), wh.outcome.in_(MEDIAN_OUTCOMES))
@@ -113,13 +109,6 @@ def refresh_all_medians(session: Session, chunk: int = 500) -> int:
     for start in range(0, len(ids), chunk):
         refresh_company_medians(session, ids[start : start + chunk])
     return len(ids)
-
-
-def _ensure_touched(session: Session) -> None:
-    create = _CREATE_TOUCHED
-    if session.get_bind().dialect.name == "postgresql":
-        create += " ON COMMIT DROP"
-    session.execute(text(create))
 
 
 def _refresh_touched(session: Session) -> None:

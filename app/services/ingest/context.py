@@ -60,9 +60,6 @@ class BatchContext:
     error_count: int = 0
     created: list[Created] = field(default_factory=list)
     org_numbers_filled: int = 0
-    # (company, metric, year) of every complaint count the batch added or changed, with
-    # the last line that did, to name in an error about the year's sums.
-    complaint_years: dict[tuple[int, str, int], int] = field(default_factory=dict)
     # (company, year) of every complaint or customer count the batch added or changed.
     value_years: set[tuple[int, int]] = field(default_factory=set)
     # Companies this batch gave a sector.

@@ -6,14 +6,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from app.metrics import Metric
 from app.models import ComplaintCount, ComplaintCountHistory, CustomerCount, CustomerCountHistory
 from app.models.base import utcnow
 from app.schemas import MAX_INT, ComplaintRecord, CustomerRecord, Record
 from app.services.bulk import insert_rows
-from app.services.complaint_periods import refresh_complaint_periods
+from app.services.complaint_periods import (
+    record_touched_years,
+    refresh_touched_complaint_periods,
+)
 from app.services.ingest.context import BatchContext
 from app.services.ingest.unchanged import UnchangedKeys, key_text
 from app.services.year_values import COUNTED_METRICS, RATE_METRICS, refresh_year_values
@@ -109,6 +112,8 @@ class ValueHandler:
         )
         unchanged_here: set[tuple[Any, ...]] = set()
         inserts: list[_Pending] = []
+        # (company, metric, year) of each complaint count added or changed -> its last line.
+        complaint_years: dict[tuple[int, str, int], int] = {}
         for line, key, columns in wanted:
             current = existing.get(key)
             if current is None:
@@ -125,36 +130,52 @@ class ValueHandler:
             ):
                 ctx.error(line, "", spec.conflict)
             else:
-                self._replace(ctx, current, columns)
+                existing[key] = self._replace(ctx, current, columns)
                 ctx.count("updated")
             if spec.model is ComplaintCount:
                 # The period values of this company, metric and year are computed again.
-                year_key = (columns["company_id"], columns["metric"], columns["year"])
-                ctx.complaint_years[year_key] = line
+                complaint_years[columns["company_id"], columns["metric"], columns["year"]] = line
             # Its yearly ranked values (counts and rates) are computed again.
             ctx.value_years.add((columns["company_id"], columns["year"]))
         self.unchanged.record(ctx.session, unchanged_here)
+        record_touched_years(ctx.session, ((*key, line) for key, line in complaint_years.items()))
         ctx.session.flush()
         self._insert(ctx, inserts)
 
     def finish(self, ctx: BatchContext) -> None:
         """Compute again the period values of every complaint year the batch touched, then
         the yearly ranked values of every company and year it touched."""
-        if ctx.complaint_years:
-            for company_id, metric, period in refresh_complaint_periods(
-                ctx.session, ctx.complaint_years
-            ):
-                line = ctx.complaint_years[company_id, metric, int(period[:4])]
+        if self.spec.model is ComplaintCount:
+            for _company_id, metric, period, line in refresh_touched_complaint_periods(ctx.session):
                 message = f"the {period} total of {metric} would pass {MAX_INT}; correct this value"
                 ctx.error(line, "value", message)
         if not ctx.error_count:
             refresh_year_values(ctx.session, sorted(ctx.value_years), self.spec.ranked)
 
     def _existing(self, ctx: BatchContext, keys: list[_Key]) -> dict[_Key, Any]:
+        """The stored rows of ``keys``, as plain rows (``_replace`` loads the one it changes).
+
+        Asked for as each key column among the chunk's values of it: a few hundred
+        parameters, where one row value per key (5,000 a chunk) cost more to compile than
+        the query took to run. The stored rows this also finds, those of a company in a
+        period of the chunk that no row of the chunk names together, are dropped here."""
         spec = self.spec
-        key_expr = tuple_(*(getattr(spec.model, name) for name in spec.key_columns))
-        found = ctx.session.scalars(select(spec.model).where(key_expr.in_(list(set(keys)))))
-        return {tuple(getattr(row, name) for name in spec.key_columns): row for row in found}
+        wanted = set(keys)
+        columns = [getattr(spec.model, name) for name in spec.key_columns]
+        each_among = [
+            column.in_({key[index] for key in wanted}) for index, column in enumerate(columns)
+        ]
+        compared = [getattr(spec.model, name) for name in spec.value_columns]
+        query = select(
+            spec.model.id, *columns, *compared, spec.model.source_id, spec.model.batch_id
+        ).where(*each_among)
+        found = {}
+        width = len(columns)
+        for row in ctx.session.connection().execute(query):
+            key = tuple(row[1 : 1 + width])
+            if key in wanted:
+                found[key] = row
+        return found
 
     def _same(self, current: Any, columns: dict[str, Any], ctx: BatchContext) -> bool:
         same_values = all(
@@ -177,7 +198,9 @@ class ValueHandler:
         rows = [(*p.columns.values(), p.source_id, p.batch_id, now) for p in pending]
         insert_rows(ctx.session, self.spec.model.__table__, names, rows)
 
-    def _replace(self, ctx: BatchContext, current: Any, columns: dict[str, Any]) -> None:
+    def _replace(self, ctx: BatchContext, stored: Any, columns: dict[str, Any]) -> Any:
+        """Keep the stored value in history and give its row the new one; the row, loaded."""
+        current = ctx.session.get_one(self.spec.model, stored.id)
         kept = {
             name: getattr(current, name)
             for name in (*self.spec.key_columns, *self.spec.value_columns)
@@ -197,3 +220,4 @@ class ValueHandler:
         current.source_id = ctx.batch.source_id
         current.batch_id = ctx.batch.id
         current.recorded_at = utcnow()
+        return current
