@@ -18,12 +18,6 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-# SciPy's ``binom.ppf(q, n, p)`` is this function once its arguments are checked (q in
-# (0, 1), n at least 0, p in [0, 1]: true here). Called directly, an import need not load
-# scipy.stats, which took a second and 50 MB of every ``shamelist import``; a test holds
-# the two equal.
-from scipy.special._ufuncs import _binom_ppf
-
 from app.periods import Period
 
 
@@ -57,6 +51,13 @@ def _holding(month: str) -> tuple[str, ...]:
 @lru_cache(maxsize=65_536)
 def lower_rank(n: int) -> int:
     """l for n waits: the order statistic that opens the 95 % interval of their median."""
+    # SciPy's ``binom.ppf(q, n, p)`` is this function once its arguments are checked (q
+    # in (0, 1), n at least 0, p in [0, 1]: true here). Called directly, an import need
+    # not load scipy.stats (a second and 50 MB); imported here, on first use, an import
+    # of other figures than waits does not load SciPy at all (half a second of every
+    # ``shamelist import``). A test holds the two equal.
+    from scipy.special._ufuncs import _binom_ppf
+
     return max(1, int(_binom_ppf(0.025, n, 0.5)))
 
 

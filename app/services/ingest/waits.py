@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, select, update
 from app.models import WaitMeasurement
 from app.periods import swedish_month
 from app.schemas import Record, WaitRecord
-from app.services.bulk import GrowingTable, insert_rows
+from app.services.bulk import GrowingTable, among, insert_rows
 from app.services.ingest.context import BatchContext
 from app.services.ingest.unchanged import UnchangedKeys, key_text
 from app.services.wait_medians import (
@@ -148,7 +148,7 @@ class WaitHandler:
         natural = [row for row in rows if row.external_id is None]
         conditions: list[ColumnElement[bool]] = []
         if external_ids:
-            conditions.append(WaitMeasurement.external_id.in_(external_ids))
+            conditions.append(among(ctx.session, WaitMeasurement.external_id, external_ids))
         if natural:
             conditions.append(
                 WaitMeasurement.external_id.is_(None)
