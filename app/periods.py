@@ -94,12 +94,20 @@ class Period:
 
 def swedish_month(moment: datetime) -> str:
     """The ``YYYY-MM`` month that an aware moment falls in, in Swedish time."""
-    # Swedish time differs from UTC by whole hours, so a month begins on a whole hour
-    # of UTC: the month is known from the hour, and an import asks about the same few
-    # thousand hours again and again.
     utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    # Swedish time is at most two hours ahead of UTC (and never behind it since 1900,
+    # the earliest moment we keep): before 22:00 UTC, or before the 28th, the Swedish
+    # month is UTC's. Asked once per measurement, this spares most of them a lookup.
+    if utc.hour < 22 or utc.day < 28:
+        return _month_name(utc.year, utc.month)
+    # Otherwise a month begins on a whole hour of UTC: the month is known from the hour.
     hour = utc.replace(minute=0, second=0, microsecond=0)
     return _swedish_month_of_hour(hour)
+
+
+@lru_cache(maxsize=4_096)
+def _month_name(year: int, month: int) -> str:
+    return f"{year}-{month:02d}"
 
 
 @lru_cache(maxsize=65_536)

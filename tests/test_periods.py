@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.periods import Period, swedish_month
+from app.periods import SWEDISH_TIME, Period, swedish_month
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,14 @@ def test_a_period_with_the_periods_that_hold_it() -> None:
     assert names("2025-01") == ["2025-01", "2025-Q1", "2025"]
     assert names("2025-Q2") == ["2025-Q2", "2025"]
     assert names("2025") == ["2025"]
+
+
+@pytest.mark.parametrize("first_year", [1900, 1945, 1980, 2024])
+def test_the_swedish_month_of_every_half_hour_is_zoneinfos(first_year: int) -> None:
+    """The shortcut (UTC's month before 22:00 or before the 28th) against the time zone
+    database, on every half hour of two years, with and without summer time."""
+    moment = datetime(first_year, 1, 1, 0, 15, tzinfo=UTC)
+    while moment.year < first_year + 2:
+        local = moment.astimezone(SWEDISH_TIME)
+        assert swedish_month(moment) == f"{local.year}-{local.month:02d}", moment
+        moment += timedelta(minutes=30)

@@ -34,7 +34,7 @@ from app.services.year_values import PLACES_CHANNEL, WAIT_METRICS, refresh_year_
 _CONFLICT = "another row of this file gives different values for this measurement"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """The comparable part of a measurement, whether stored or about to be."""
 
@@ -82,26 +82,28 @@ class WaitHandler:
         changes = self._changes(wanted, existing) if existing else []
         earlier = self.unchanged.among(ctx.session, changes)
         inserts: list[tuple[Any, ...]] = []
+        # Read once: an ORM attribute costs more than a local, and this loop runs per row.
+        batch_id, written_by = ctx.batch.id, (ctx.batch.source_id, ctx.batch.id)
         moved_out: Counter[HistogramKey] = Counter()
         unchanged_here: list[tuple[Any, ...]] = []
         for line, row in wanted:
             key = _key(row)
             found = existing.get(key)
             if found is None:
-                existing[key] = (None, ctx.batch.id, row)
-                inserts.append(self._insert_values(ctx, row))
+                existing[key] = (None, batch_id, row)
+                inserts.append((*_compared_values(row), *written_by))
                 continue
-            row_id, batch_id, old = found
+            row_id, written_in, old = found
             if _compared_values(old) == _compared_values(row):
                 # Seen by this batch now: another value for it later is a conflict.
-                existing[key] = (row_id, ctx.batch.id, old)
+                existing[key] = (row_id, batch_id, old)
                 unchanged_here.append(key)
                 ctx.count("unchanged")
-            elif batch_id == ctx.batch.id or row_id is None or key_text(key) in earlier:
+            elif written_in == batch_id or row_id is None or key_text(key) in earlier:
                 ctx.error(line, "", _CONFLICT)
             else:
                 self._update(ctx, row_id, row)
-                existing[key] = (row_id, ctx.batch.id, row)
+                existing[key] = (row_id, batch_id, row)
                 moved_out[histogram_key(old)] -= 1
                 ctx.count("updated")
         ctx.inserted += len(inserts)
