@@ -13,7 +13,6 @@ a month, a quarter and a year) and was the slowest part of an import.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,21 +64,26 @@ def period_medians(
     rows: Iterable[tuple[str, int, int]], periods: Collection[str]
 ) -> Iterator[PeriodMedian]:
     """The median of each of ``periods`` that has waits, from ``(month, wait, count)``
-    rows of one company, channel and outcome."""
-    tallies: dict[str, Counter[int]] = {period: Counter() for period in periods}
-    # Each month's wanted tallies, found once per month rather than once per row.
-    into: dict[str, list[Counter[int]]] = {}
+    rows of one company, channel and outcome (quickest in order of wait)."""
+    # Each period's (wait, count) pairs in a list, sorted once at the end: rows that come
+    # in order of wait are sorted already, and a sort finds that in one pass. (A tally
+    # per period cost more: most waits of a cell are counted once, each a new key.)
+    lists: dict[str, list[tuple[int, int]]] = {period: [] for period in periods}
+    # Each month's wanted lists, found once per month rather than once per row.
+    into: dict[str, list[list[tuple[int, int]]]] = {}
     for month, wait, count in rows:
         targets = into.get(month)
         if targets is None:
             targets = into[month] = [
-                tallies[period] for period in periods_holding(month) if period in tallies
+                lists[period] for period in periods_holding(month) if period in lists
             ]
-        for tally in targets:
-            tally[wait] += count
-    for period, tally in tallies.items():
-        waits = sorted((wait, count) for wait, count in tally.items() if count > 0)
+        if count > 0:
+            pair = (wait, count)
+            for target in targets:
+                target.append(pair)
+    for period, waits in lists.items():
         if waits:
+            waits.sort()
             yield _median(period, waits)
 
 

@@ -178,7 +178,7 @@ def _chunk_medians(session: Session, company_ids: list[int]) -> Iterator[tuple[A
         select(*key, wh.month, wh.wait_seconds, wh.n)
         .join(years, in_a_touched_year)
         .where(wh.outcome.in_(MEDIAN_OUTCOMES))
-        .order_by(*key)
+        .order_by(*key, wh.wait_seconds)
     )
     # Core, not the ORM: the ORM would fetch and convert every row of the chunk first.
     histogram_rows = session.connection().execute(histogram)
