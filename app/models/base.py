@@ -41,6 +41,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    def bind_processor(self, dialect: Dialect) -> Any:
+        """On SQLite, the text SQLAlchemy's ``DateTime`` stores, made in one step.
+
+        SQLAlchemy would convert to UTC here, then format the naive moment field by field
+        through a dictionary: a fifth of the Python time of importing a measurement.
+        ``isoformat`` writes the same text (a test holds them equal) at a fraction of it.
+        """
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def process(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("UTCDateTime needs an aware datetime")
+            utc = value if value.tzinfo is UTC else value.astimezone(UTC)
+            # "YYYY-MM-DD HH:MM:SS.ffffff" and then "+00:00", which is left off.
+            return utc.isoformat(sep=" ", timespec="microseconds")[:26]
+
+        return process
+
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None

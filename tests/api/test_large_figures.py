@@ -199,3 +199,31 @@ def test_json_bodies_carry_the_largest_figures_as_numbers(
     slug = response.json()["companies_created"][0]["slug"]
     figures = client.get(f"/api/v1/companies/{slug}").json()["figures"]
     assert [f["value"] for f in figures] == [MAX_INT]
+
+
+def test_complaints_over_several_chunks_give_the_period_values_of_one(
+    client: TestClient, auth: dict[str, str], database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The years a batch touched are kept chunk by chunk (in the database): the period
+    values come out as from one chunk, and a sum past the largest figure names the last
+    line of its year, though another chunk brought the figure that made it too large."""
+    months = [f"Bit AB,complaints,2024-{month:02d},{month}" for month in range(1, 13)]
+    body = csv_body("company,metric,period,value", *months, "Bit AB,arn_cases,2025-Q2,4")
+    monkeypatch.setattr("app.services.ingest.service.CHUNK_ROWS", 5)
+    assert post_csv(client, "complaints", body, auth).status_code == 201
+    query = select(ComplaintPeriodValue.period, ComplaintPeriodValue.value)
+    with database.read() as session:
+        stored = {
+            period: value
+            for period, value in session.execute(query.order_by(ComplaintPeriodValue.period))
+        }
+    assert stored["2024"] == 78
+    assert (stored["2024-Q1"], stored["2024-Q4"]) == (6, 33)
+    assert (stored["2025-Q2"], stored["2025"]) == (4, 4)
+    assert len(stored) == 12 + 4 + 1 + 2
+    large = [f"Stor AB,complaints,2025-{month:02d},{MAX_INT // 2}" for month in (1, 2, 3)]
+    body = csv_body("company,metric,period,value", *large, "Stor AB,arn_cases,2025-01,1")
+    monkeypatch.setattr("app.services.ingest.service.CHUNK_ROWS", 2)
+    response = post_csv(client, "complaints", body, auth)
+    assert response.status_code == 422, response.text
+    assert {(e["line"], e["column"]) for e in response.json()["errors"]} == {(4, "value")}

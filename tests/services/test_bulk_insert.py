@@ -3,13 +3,16 @@ statistics true while one transaction fills a table."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy import select, text
+from sqlalchemy import DateTime, func, select, text
+from sqlalchemy.dialects import sqlite
 
 from app.db import Database
 from app.models import ImportBatch, Source, WaitMeasurement
-from app.services.bulk import MIN_ROWS_TO_ANALYSE, GrowingTable, insert_rows
+from app.models.base import UTCDateTime
+from app.services.bulk import MIN_ROWS_TO_ANALYSE, GrowingTable, among, insert_rows
 from app.services.companies import create_company
 
 _TABLE = WaitMeasurement.metadata.tables[WaitMeasurement.__tablename__]
@@ -68,3 +71,46 @@ def test_a_table_filled_in_one_transaction_is_analysed_as_it_grows(
             assert growth.known_rows == len(rows)
         else:
             assert growth.known_rows is None  # SQLite plans without them
+
+
+def test_among_finds_exactly_the_values_listed(database: Database) -> None:
+    """One parameter for any number of values, text that JSON escapes included."""
+    company_id, source_id, batch_id = _setup(database)
+    moment = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
+    odd = ['quote "x"', "back\\slash", "Drömnätet", "line\u2028break", "w-10"]
+    ids = [*odd, *(f"w{n}" for n in range(6_000))]
+    rows = [
+        (company_id, source_id, batch_id, moment, "2025-03", "phone", 1, "answered", None, ext)
+        for ext in ids
+    ]
+    wanted = {*odd, "w7", "w5999", "absent"}
+    with database.write() as session:
+        insert_rows(session, _TABLE, _COLUMNS, rows)
+        found = session.scalars(
+            select(WaitMeasurement.external_id).where(
+                among(session, WaitMeasurement.external_id, wanted)
+            )
+        )
+        assert set(found) == wanted - {"absent"}
+        many = among(session, WaitMeasurement.external_id, ids)
+        assert session.scalar(select(func.count()).where(many)) == len(ids)
+
+
+def test_a_moment_is_bound_on_sqlite_as_sqlalchemys_datetime_binds_it() -> None:
+    """``UTCDateTime``'s own SQLite text against SQLAlchemy's ``DateTime`` of the same
+    moment in UTC: microseconds or none, any offset, the first and last years kept."""
+    dialect = sqlite.dialect()
+    ours = UTCDateTime().bind_processor(dialect)
+    theirs = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    rng = random.Random(7)
+    moments = [
+        datetime(1900, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+    ]
+    for _ in range(2_000):
+        offset = timezone(timedelta(minutes=rng.randint(-14 * 60, 14 * 60)))
+        moment = datetime(2000, 1, 1, tzinfo=offset) + timedelta(seconds=rng.randint(0, 10**9))
+        moments.append(moment.replace(microsecond=rng.choice([0, rng.randint(0, 999_999)])))
+    for moment in moments:
+        assert ours(moment) == theirs(moment.astimezone(UTC).replace(tzinfo=None)), moment
+    assert ours(None) is None
