@@ -15,7 +15,17 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, func, select, text
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    MetaData,
+    Table,
+    any_,
+    bindparam,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.schema import CreateTable
@@ -79,8 +89,13 @@ def among(
     return column.in_(select(each.c.value))
 
 
+def temporary_table(name: str, *columns: Column[Any]) -> Table:
+    """A table for ``create_temporary``, declared once per module."""
+    return Table(name, MetaData(), *columns, prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
+
+
 def create_temporary(session: Session, table: Table) -> None:
-    """Create ``table`` (declared with ``prefixes=["TEMPORARY"]``) unless it exists.
+    """Create ``table`` (a ``temporary_table``) unless it exists.
 
     A batch keeps what it touched in such a table rather than in Python, so that the
     memory an import needs does not grow with what it touches. A temporary table is

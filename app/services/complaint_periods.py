@@ -18,13 +18,13 @@ from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, select, tuple_
+from sqlalchemy import Column, Integer, String, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, ComplaintPeriodValue
 from app.periods import Period
 from app.schemas import MAX_INT
-from app.services.bulk import create_temporary, insert_rows
+from app.services.bulk import create_temporary, insert_rows, temporary_table
 
 # (company_id, metric, year)
 CountYear = tuple[int, str, int]
@@ -38,15 +38,12 @@ _year_key = itemgetter(0, 1, 2)
 
 # The (company, metric, year) a batch touched, with a line of the batch that did (0 for
 # a merge), kept in the database rather than in Python (``create_temporary``).
-TOUCHED = Table(
+TOUCHED = temporary_table(
     "touched_complaint_years",
-    MetaData(),
     Column("company_id", Integer),
     Column("metric", String(32)),
     Column("year", Integer),
     Column("line", Integer),
-    prefixes=["TEMPORARY"],
-    postgresql_on_commit="DROP",
 )
 
 

@@ -14,10 +14,8 @@ from typing import Any
 from sqlalchemy import (
     Column,
     Integer,
-    MetaData,
     String,
     Subquery,
-    Table,
     delete,
     func,
     insert,
@@ -28,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMeasurement, WaitPeriodMedian
 from app.periods import Period
-from app.services.bulk import create_temporary, insert_rows
+from app.services.bulk import create_temporary, insert_rows, temporary_table
 from app.services.histogram_medians import period_medians, periods_holding
 from app.services.wait_metrics import stored_median
 
@@ -45,15 +43,12 @@ _cell_of = itemgetter(0, 1, 2)
 
 
 # The cells a batch touched, kept in the database rather than in Python (``create_temporary``).
-TOUCHED = Table(
+TOUCHED = temporary_table(
     "touched_wait_cells",
-    MetaData(),
     Column("company_id", Integer),
     Column("month", String(7)),
     Column("channel", String(8)),
     Column("outcome", String(16)),
-    prefixes=["TEMPORARY"],
-    postgresql_on_commit="DROP",
 )
 
 
