@@ -221,6 +221,11 @@ def test_complaints_over_several_chunks_give_the_period_values_of_one(
     assert (stored["2024-Q1"], stored["2024-Q4"]) == (6, 33)
     assert (stored["2025-Q2"], stored["2025"]) == (4, 4)
     assert len(stored) == 12 + 4 + 1 + 2
+    # Again, shuffled, one value changed: every stored count is found across the chunks.
+    again = [*reversed(months[1:]), "Bit AB,arn_cases,2025-Q2,4", "Bit AB,complaints,2024-01,100"]
+    report = post_csv(client, "complaints", csv_body("company,metric,period,value", *again), auth)
+    assert report.status_code == 201, report.text
+    assert [report.json()[k] for k in ("inserted", "updated", "unchanged")] == [0, 1, 12]
     large = [f"Stor AB,complaints,2025-{month:02d},{MAX_INT // 2}" for month in (1, 2, 3)]
     body = csv_body("company,metric,period,value", *large, "Stor AB,arn_cases,2025-01,1")
     monkeypatch.setattr("app.services.ingest.service.CHUNK_ROWS", 2)
