@@ -13,17 +13,15 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, MetaData, String, Table, delete, select, text
+from sqlalchemy import Column, Index, String, delete, select
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateIndex
 
-from app.services.bulk import insert_rows
+from app.services.bulk import among, create_temporary, insert_rows, temporary_table
 
-_TABLE = Table("batch_unchanged_keys", MetaData(), Column("key", String))
 # Not unique: a key left unchanged twice is recorded twice, which costs less than asking.
-_CREATE = "CREATE TEMPORARY TABLE IF NOT EXISTS batch_unchanged_keys (key VARCHAR)"
-_INDEX = "CREATE INDEX IF NOT EXISTS ix_batch_unchanged_keys ON batch_unchanged_keys (key)"
-# Keys looked up at once: well under both databases' limit of bound parameters.
-_LOOKUP_CHUNK = 1_000
+_TABLE = temporary_table("batch_unchanged_keys", Column("key", String))
+_INDEX = Index("ix_batch_unchanged_keys", _TABLE.c.key)
 
 
 def key_text(key: tuple[Hashable, ...]) -> str:
@@ -54,18 +52,11 @@ class UnchangedKeys:
         texts = [key_text(key) for key in keys]
         if not self.recorded or not texts:
             return set()
-        found: set[str] = set()
-        for start in range(0, len(texts), _LOOKUP_CHUNK):
-            part = texts[start : start + _LOOKUP_CHUNK]
-            found.update(session.scalars(select(_TABLE.c.key).where(_TABLE.c.key.in_(part))))
-        return found
+        return set(session.scalars(select(_TABLE.c.key).where(among(session, _TABLE.c.key, texts))))
 
     def _create(self, session: Session) -> None:
         """Created by the batch's first record; emptied of any earlier batch's keys (on
         SQLite a temporary table outlives the transaction on a pooled connection)."""
-        create = _CREATE
-        if session.get_bind().dialect.name == "postgresql":
-            create += " ON COMMIT DROP"
-        session.execute(text(create))
-        session.execute(text(_INDEX))
+        create_temporary(session, _TABLE)
+        session.execute(CreateIndex(_INDEX, if_not_exists=True))
         session.execute(delete(_TABLE))
