@@ -36,10 +36,6 @@ _SHARE_POSITION = {"abandoned": 1, "slow": 2}
 Tally = tuple[int, int, int]
 
 
-def _decimal(value: int | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
 class MetricValue(NamedTuple):
     """A tuple, not a dataclass: a ranking makes thousands."""
 
@@ -50,9 +46,10 @@ class MetricValue(NamedTuple):
     # interval and signal are computed from (app.services.uncertainty).
     part: int | None = None
     whole: int | None = None
-    # A median's 95 % interval, as stored with it (None where not computed).
-    low: Decimal | None = None
-    high: Decimal | None = None
+    # A median's 95 % interval in whole seconds, as stored with it (None where not
+    # computed): plain integers, as the ranking counts places from thousands of them.
+    low: int | None = None
+    high: int | None = None
 
 
 @dataclass
@@ -172,7 +169,7 @@ def load_medians(
 
 def _median(floor: int, half: int, n: int, low: int | None, high: int | None) -> MetricValue:
     """A stored median as the value it is read as (a ranking makes thousands)."""
-    return MetricValue(stored_median(floor, half), n, None, None, _decimal(low), _decimal(high))
+    return MetricValue(stored_median(floor, half), n, None, None, low, high)
 
 
 def load_tallies(

@@ -25,7 +25,7 @@ from app.services.metrics import (
     rankable_values,
 )
 from app.services.uncertainty import NONE as NO_CERTAINTY
-from app.services.uncertainty import Certainty, Counted, certainties
+from app.services.uncertainty import Certainty, Counted, certainties, median_certainties
 from app.services.year_values import stored_ranks
 
 DEFAULT_METRIC = "complaints"
@@ -220,7 +220,7 @@ def _certainties(
             for cid in rankable
             if (found := values[cid]).low is not None and found.high is not None
         }
-        return certainties(metric, {}, known)
+        return median_certainties(known)
     counted = {
         cid: Counted(found.part, found.whole)
         for cid in rankable

@@ -9,6 +9,7 @@ counted from it here. Pure computation: no database.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -90,13 +91,15 @@ def _rounded(value: float, scale: Decimal, step: Decimal) -> Decimal:
     return (Decimal(repr(value)) * scale).quantize(step, ROUND_HALF_UP)
 
 
-def likely_places(intervals: dict[int, tuple[Decimal, Decimal]]) -> dict[int, tuple[int, int]]:
+def likely_places(
+    intervals: Mapping[int, tuple[Decimal, Decimal] | tuple[int, int]],
+) -> dict[int, tuple[int, int]]:
     """company -> (rank_low, rank_high): 1 + those surely worse, and those that may be
     as bad or worse (itself included), among the ranked companies."""
     ids = list(intervals)
-    # As floats: the same order as the rounded decimals, and counted for all companies
-    # at once (a ranking has thousands; one binary search each in Python cost more).
-    # Python's float() of a Decimal is quicker than NumPy's.
+    # As floats: the same order as the rounded decimals (or a median's whole seconds),
+    # and counted for all companies at once (a ranking has thousands; one binary search
+    # each in Python cost more). Python's float() of a Decimal is quicker than NumPy's.
     floats = [(float(low), float(high)) for low, high in intervals.values()]
     bounds = np.array(floats, dtype=float).reshape(-1, 2)
     lows, highs = bounds[:, 0], bounds[:, 1]
@@ -138,20 +141,24 @@ def _signal(at_least: float, at_most: float) -> str:
     return "as_expected"
 
 
-def certainties(
-    metric: Metric,
-    counted: dict[int, Counted],
-    known: dict[int, tuple[Decimal, Decimal]] | None = None,
-) -> dict[int, Certainty]:
-    """Every ranked company's certainty: from ``counted`` (the ranked companies' parts of
-    a rate or a share), or from intervals ``known`` already (a median's, stored)."""
-    found = known if known is not None else intervals(metric, counted)
+def median_certainties(stored: dict[int, tuple[int, int]]) -> dict[int, Certainty]:
+    """Every ranked company's certainty from its median's stored interval (whole
+    seconds): no parts, no signal."""
+    places = likely_places(stored)
+    return {
+        cid: Certainty(Decimal(low), Decimal(high), *places[cid])
+        for cid, (low, high) in stored.items()
+    }
+
+
+def certainties(metric: Metric, counted: dict[int, Counted]) -> dict[int, Certainty]:
+    """Every ranked company's certainty from ``counted``: the ranked companies' parts of
+    a rate or a share."""
+    found = intervals(metric, counted)
     if not found:
         return {}
     places = likely_places(found)
     signal = signals(metric, counted)
-    if not counted:  # a median's: no parts, no signal
-        return {cid: Certainty(low, high, *places[cid]) for cid, (low, high) in found.items()}
     return {
         cid: Certainty(
             low,
