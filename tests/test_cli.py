@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 
 from app.cli import RowRateColumn, _ProgressReader
 from app.db import Database
-from app.models import ApiToken, Company, CompanyAlias, ComplaintCount
+from app.models import ApiToken, Company, CompanyAlias, ComplaintCount, ComplaintPeriodValue
 from tests.helpers import row_counts, shamelist
 
 
@@ -107,8 +107,15 @@ def test_company_merge_folds_names_and_figures(
         assert session.scalars(select(Company.slug)).all() == ["tvilling-ett"]
         aliases = set(session.scalars(select(CompanyAlias.normalized)))
         periods = set(session.scalars(select(ComplaintCount.period)))
+        cpv = ComplaintPeriodValue
+        values = {
+            tuple(row) for row in session.execute(select(cpv.company_id, cpv.period, cpv.value))
+        }
+        survivor = session.scalar(select(Company.id))
     assert aliases == {"tvilling ett", "tvilling två"}
     assert periods == {"2024", "2025"}
+    # The period values the pages read, computed again under the company that remains.
+    assert values == {(survivor, "2024", 2), (survivor, "2025", 4)}
     again = shamelist(database_url, "company", "merge", "tvilling-tva", "tvilling-ett")
     assert again.returncode != 0
 

@@ -127,7 +127,7 @@ class GrowingTable:
             self.known_rows = _estimated_rows(session, self.table.name)
         self.added += count
         if self.added > max(self.known_rows, MIN_ROWS_TO_ANALYSE):
-            session.execute(text(f'ANALYZE "{self.table.name}"'))
+            analyse(session, self.table.name)
             self.known_rows, self.added = _estimated_rows(session, self.table.name), 0
 
 
@@ -145,7 +145,14 @@ def analyse_if_grown(session: Session, table_names: Sequence[str], written: int)
     for name in table_names:
         known = _estimated_rows(session, name)
         if written > known * _GROWTH_WORTH_ANALYSING:
-            session.execute(text(f'ANALYZE "{name}"'))
+            analyse(session, name)
+
+
+def analyse(session: Session, *table_names: str) -> None:
+    """PostgreSQL's statistics of the tables gathered now, inside the transaction (so
+    that they commit or roll back with it); nothing on SQLite, which plans without."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE " + ", ".join(f'"{name}"' for name in table_names)))
 
 
 def _estimated_rows(session: Session, table_name: str) -> float:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import Column, Integer, String, delete, func, select, tuple_
+from sqlalchemy import Column, Integer, String, delete, func, insert, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, ComplaintPeriodValue
@@ -158,12 +158,16 @@ def refresh_company_complaint_periods(
 ) -> list[CountPeriod]:
     """Compute again every period value of some companies (after a merge); return the
     periods left without one, as ``refresh_complaint_periods`` does."""
+    cpv, cc = ComplaintPeriodValue, ComplaintCount
+    session.execute(delete(cpv).where(cpv.company_id.in_(company_ids)))
+    years = select(cc.company_id, cc.metric, cc.year, literal(0)).distinct()
+    create_temporary(session, TOUCHED)
+    # Straight from the counts into the table of touched years, without a round trip
+    # through Python (as the medians after a merge, ``refresh_company_medians``).
     session.execute(
-        delete(ComplaintPeriodValue).where(ComplaintPeriodValue.company_id.in_(company_ids))
+        insert(TOUCHED).from_select(
+            list(TOUCHED.c.keys()), years.where(cc.company_id.in_(company_ids))
+        )
     )
-    keys = session.execute(
-        select(ComplaintCount.company_id, ComplaintCount.metric, ComplaintCount.year)
-        .where(ComplaintCount.company_id.in_(company_ids))
-        .distinct()
-    )
-    return refresh_complaint_periods(session, [(cid, metric, year) for cid, metric, year in keys])
+    left_out = refresh_touched_complaint_periods(session)
+    return [(company_id, metric, period) for company_id, metric, period, _line in left_out]

@@ -20,13 +20,12 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
 )
 from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMeasurement, WaitPeriodMedian
 from app.periods import Period
-from app.services.bulk import create_temporary, insert_rows, temporary_table
+from app.services.bulk import analyse, create_temporary, insert_rows, temporary_table
 from app.services.histogram_medians import period_medians, periods_holding
 from app.services.wait_metrics import stored_median
 
@@ -109,11 +108,10 @@ def refresh_all_medians(session: Session, chunk: int = 500) -> int:
 def _refresh_touched(session: Session) -> None:
     """Replace the medians of every period holding a touched cell, a few companies at a
     time, so that memory holds one chunk's histogram rows, whatever the data's size."""
-    if session.get_bind().dialect.name == "postgresql":
-        # The planner knows nothing of a temporary table, and may still think the
-        # histograms and medians as small as they were when last analysed; with the
-        # rows counted, it joins them by index and hash instead of row by row.
-        session.execute(text("ANALYZE touched_wait_cells, wait_histograms, wait_period_medians"))
+    # The planner knows nothing of a temporary table, and may still think the histograms
+    # and medians as small as they were when last analysed; with the rows counted, it
+    # joins them by index and hash instead of row by row.
+    analyse(session, "touched_wait_cells", "wait_histograms", "wait_period_medians")
     _delete_touched_medians(session)
     last = 0
     while company_ids := _next_touched_companies(session, after=last):

@@ -6,13 +6,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, and_, delete, select, text
+from sqlalchemy import Column, and_, delete, select
 
 from app.metrics import Metric
 from app.models import ComplaintCount, ComplaintCountHistory, CustomerCount, CustomerCountHistory
 from app.models.base import utcnow
 from app.schemas import MAX_INT, ComplaintRecord, CustomerRecord, Record
-from app.services.bulk import create_temporary, insert_rows, temporary_table
+from app.services.bulk import analyse, create_temporary, insert_rows, temporary_table
 from app.services.complaint_periods import (
     record_touched_years,
     refresh_touched_complaint_periods,
@@ -169,9 +169,8 @@ class ValueHandler:
         create_temporary(session, chunk_keys)
         session.execute(delete(chunk_keys))
         insert_rows(session, chunk_keys, spec.key_columns, list(set(keys)))
-        if session.get_bind().dialect.name == "postgresql":
-            # Counted, so that the planner joins the keys to the unique index (see bulk).
-            session.execute(text(f'ANALYZE "{chunk_keys.name}"'))
+        # Counted, so that the planner joins the keys to the unique index (see bulk).
+        analyse(session, chunk_keys.name)
         columns = [getattr(spec.model, name) for name in spec.key_columns]
         compared = [getattr(spec.model, name) for name in spec.value_columns]
         named = and_(*(chunk_keys.c[column.key] == column for column in columns))
