@@ -205,7 +205,7 @@ class DatabaseRun:
     def _burst(self) -> None:
         assert self.site is not None
         say("burst: 256 connections for 5 s at /")
-        burst = measure.burst(self.wrk, self.site.base + "/", self.data.folder)
+        burst = measure.burst(self.wrk, self.site.base, self.data.folder)
         burst.healthz_ms, burst.healthz_status = measure.timed_get(
             self.site.base + "/healthz", timeout=30
         )

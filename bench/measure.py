@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 BROWSER = {"Accept-Encoding": "gzip", "Accept": "text/html,application/json,*/*"}
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
@@ -55,6 +58,9 @@ class Burst:
     timeouts: int = 0
     healthz_ms: float | None = None
     healthz_status: int | None = None
+    # The bound of the server's own duration bucket that holds every answer of the burst
+    # (its /metrics, from the moment the application has the request to its answer).
+    inside_s: float | None = None
 
     def count(self, low: int, high: int) -> int:
         return sum(n for code, n in self.statuses.items() if low <= code <= high)
@@ -117,17 +123,42 @@ def warm(wrk: str, url: str, connections: int = 16, seconds: int = 5) -> Warm:
     return Warm(float(rps.group(1)), latencies["50"], latencies["99"], bad)
 
 
-def burst(wrk: str, url: str, workdir: Path, connections: int = 256, seconds: int = 5) -> Burst:
-    """Many connections at once; every status code the server answered is counted."""
+def burst(wrk: str, base: str, workdir: Path, connections: int = 256, seconds: int = 5) -> Burst:
+    """Many connections at once at the front page; every status code the server answered
+    is counted, and the server's own time for the slowest answer read from its /metrics."""
     script = workdir / "statuses.lua"
     script.write_text(_STATUS_SCRIPT)
-    out = _wrk(wrk, url, connections, seconds, ["-s", str(script)])
+    before = answer_times(base)
+    out = _wrk(wrk, base + "/", connections, seconds, ["-s", str(script)])
     result = Burst({int(code): int(n) for code, n in _STATUS.findall(out)})
+    result.inside_s = slowest_bucket(before, answer_times(base))
     socket = _SOCKET.search(out)
     if socket:
         connect, read, write, timeouts = (int(n) for n in socket.groups())
         result.socket_errors, result.timeouts = connect + read + write, timeouts
     return result
+
+
+def answer_times(base: str) -> Counter[float]:
+    """The server's answers so far by duration bucket (the bucket's upper bound in
+    seconds -> answers within it), every route and worker together."""
+    text = httpx.get(base + "/metrics", timeout=30).text
+    buckets: Counter[float] = Counter()
+    for family in text_string_to_metric_families(text):
+        if family.name == "shamelist_request_duration_seconds":
+            for sample in family.samples:
+                if sample.name.endswith("_bucket"):
+                    buckets[float(sample.labels["le"])] += sample.value
+    return buckets
+
+
+def slowest_bucket(before: Counter[float], after: Counter[float]) -> float | None:
+    """The smallest bucket bound within which every answer between two readings came."""
+    answered = {bound: after[bound] - before[bound] for bound in after}
+    total = answered.get(math.inf, 0)
+    if not total:
+        return None
+    return min(bound for bound, count in answered.items() if count >= total)
 
 
 def timed_get(url: str, timeout: float = 60.0) -> tuple[float, int]:

@@ -154,9 +154,12 @@ def burst_line(burst: Burst) -> str:
         healthz += " without an answer"
     elif burst.healthz_status != 200:
         healthz += f", status {burst.healthz_status}"
+    inside = (
+        "" if burst.inside_s is None else f"; inside the server each within {burst.inside_s:g} s"
+    )
     return (
         f"2xx {burst.ok_2xx}, 304 {burst.not_modified}, 503 {burst.unavailable}, {other}; "
-        f"unanswered within wrk's 2 s: {burst.timeouts}; /healthz right after: {healthz}"
+        f"unanswered within wrk's 2 s: {burst.timeouts}{inside}; /healthz right after: {healthz}"
     )
 
 
