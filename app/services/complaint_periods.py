@@ -26,8 +26,6 @@ from app.periods import Period
 from app.schemas import MAX_INT
 from app.services.bulk import create_temporary, insert_rows, temporary_table
 
-# (company_id, metric, year)
-CountYear = tuple[int, str, int]
 # (company_id, metric, period)
 CountPeriod = tuple[int, str, str]
 # Companies whose period values are computed together: their counts are in memory at once.
@@ -110,14 +108,6 @@ def refresh_touched_complaint_periods(session: Session) -> list[tuple[int, str, 
     return found
 
 
-def refresh_complaint_periods(session: Session, touched: Iterable[CountYear]) -> list[CountPeriod]:
-    """Compute again the period values of every (company, metric, year) in ``touched``;
-    return the periods left without one because their sum would pass ``MAX_INT``."""
-    record_touched_years(session, ((*key, 0) for key in set(touched)))
-    left_out = refresh_touched_complaint_periods(session)
-    return [(company_id, metric, period) for company_id, metric, period, _line in left_out]
-
-
 def _next_touched_companies(session: Session, *, after: int | None) -> list[int]:
     query = select(TOUCHED.c.company_id).distinct().order_by(TOUCHED.c.company_id)
     if after is not None:
@@ -157,7 +147,7 @@ def refresh_company_complaint_periods(
     session: Session, company_ids: list[int]
 ) -> list[CountPeriod]:
     """Compute again every period value of some companies (after a merge); return the
-    periods left without one, as ``refresh_complaint_periods`` does."""
+    periods left without a value because their sum would pass ``MAX_INT``."""
     cpv, cc = ComplaintPeriodValue, ComplaintCount
     session.execute(delete(cpv).where(cpv.company_id.in_(company_ids)))
     years = select(cc.company_id, cc.metric, cc.year, literal(0)).distinct()

@@ -16,7 +16,7 @@ from app.db import Database
 from app.models import ComplaintCount, ComplaintPeriodValue
 from app.periods import Period
 from app.schemas import MAX_INT
-from app.services.complaint_periods import refresh_complaint_periods
+from app.services.complaint_periods import refresh_company_complaint_periods
 from app.services.wait_medians import stored_medians
 from tests.helpers import csv_body, post_csv, row_counts
 
@@ -138,7 +138,7 @@ def test_period_values_past_the_largest_figure_are_left_out_and_reported(
             )
         )
         session.flush()
-        left_out = refresh_complaint_periods(session, [(cid, "complaints", 2025)])
+        left_out = refresh_company_complaint_periods(session, [cid])
         query = select(ComplaintPeriodValue.period, ComplaintPeriodValue.value)
         stored = {period: value for period, value in session.execute(query)}
     assert sorted(left_out) == [(cid, "complaints", "2025"), (cid, "complaints", "2025-Q1")]
