@@ -19,7 +19,7 @@ from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import Integer, cast, delete, func, or_, select, union, update
+from sqlalchemy import Column, Integer, cast, delete, func, or_, select, tuple_, union, update
 from sqlalchemy.orm import Session
 
 from app.metrics import COUNT, MEDIAN, METRICS, RATE, SHARE, Metric
@@ -32,7 +32,7 @@ from app.models import (
     YearRankValue,
 )
 from app.periods import Period
-from app.services.bulk import analyse_if_grown, insert_rows
+from app.services.bulk import analyse_if_grown, create_temporary, insert_rows, temporary_table
 from app.services.metrics import (
     Figures,
     load_counts,
@@ -59,6 +59,13 @@ _KEY_DIGITS = 28
 _CHUNK_COMPANIES = 500
 # (company id, year)
 CompanyYear = tuple[int, int]
+# The (company, year) whose counts a batch added or changed, kept in the database rather
+# than in Python (``create_temporary``), as the wait cells and complaint years are.
+TOUCHED = temporary_table(
+    "touched_value_years", Column("company_id", Integer), Column("year", Integer)
+)
+# (company, year) pairs read back at a time.
+_TOUCHED_PAGE = 5_000
 
 
 def channel_of(metric: Metric) -> str:
@@ -110,6 +117,33 @@ def refresh_year_values(
         years.update(chunk_years)
         written += rows
     _place_written(session, [metric.slug for metric in metrics], sorted(years), written)
+
+
+def record_value_years(session: Session, touched: Iterable[CompanyYear]) -> None:
+    """Remember (company, year) pairs for ``refresh_recorded_year_values``."""
+    rows = list(touched)
+    if rows:
+        create_temporary(session, TOUCHED)
+        insert_rows(session, TOUCHED, ("company_id", "year"), rows)
+
+
+def refresh_recorded_year_values(session: Session, metrics: Sequence[Metric]) -> None:
+    """``refresh_year_values`` for every (company, year) recorded, then forget them."""
+    create_temporary(session, TOUCHED)
+    refresh_year_values(session, _recorded_years(session), metrics)
+    session.execute(delete(TOUCHED))
+
+
+def _recorded_years(session: Session) -> Iterator[CompanyYear]:
+    """The recorded pairs in order, without repeats, a page at a time (each page read
+    whole before the refresh writes, so that memory holds one page however many)."""
+    pair = tuple_(TOUCHED.c.company_id, TOUCHED.c.year)
+    query = select(TOUCHED.c.company_id, TOUCHED.c.year).distinct()
+    query = query.order_by(TOUCHED.c.company_id, TOUCHED.c.year).limit(_TOUCHED_PAGE)
+    page = session.execute(query).all()
+    while page:
+        yield from ((company_id, year) for company_id, year in page)
+        page = session.execute(query.where(pair > tuple_(*page[-1]))).all()
 
 
 def refresh_company_year_values(

@@ -14,6 +14,7 @@ from app.db import Database
 from app.metrics import METRIC_SLUGS
 from app.models import Company, Sector, YearRankValue
 from app.periods import Period
+from app.services import year_values
 from app.services.company_places import (
     NOT_RANKED,
     RANKED,
@@ -280,6 +281,24 @@ def test_the_kept_values_are_what_computing_them_all_again_gives_after_every_kin
         merge_companies(session, from_slug="provbolag-05", into_slug="provbolag-06")
     kept = _kept_values(database)
     assert kept
+    with database.write() as session:
+        session.execute(delete(YearRankValue))
+        refresh_all_year_values(session)
+    assert _kept_values(database) == kept
+
+
+def test_a_batch_refreshes_every_pair_it_touched_read_back_a_page_at_a_time(
+    client: TestClient, auth: dict[str, str], database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The (company, year) pairs a batch touched come back from the database five at a
+    # time: a company's two years fall on two pages, and none may be left out.
+    monkeypatch.setattr(year_values, "_TOUCHED_PAGE", 5)
+    _generated(client, auth, companies=12, seed=3)
+    kept = _kept_values(database)
+    with database.read() as session:
+        yrv = YearRankValue
+        pairs = session.execute(select(yrv.company_id, yrv.year).distinct()).all()
+    assert len(pairs) > 3 * 5  # kept over more than three pages
     with database.write() as session:
         session.execute(delete(YearRankValue))
         refresh_all_year_values(session)

@@ -60,8 +60,6 @@ class BatchContext:
     error_count: int = 0
     created: list[Created] = field(default_factory=list)
     org_numbers_filled: int = 0
-    # (company, year) of every complaint or customer count the batch added or changed.
-    value_years: set[tuple[int, int]] = field(default_factory=set)
     # Companies this batch gave a sector.
     sectors_set: list[int] = field(default_factory=list)
     _by_name: dict[str, int] = field(default_factory=dict)

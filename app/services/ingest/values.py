@@ -19,7 +19,12 @@ from app.services.complaint_periods import (
 )
 from app.services.ingest.context import BatchContext
 from app.services.ingest.unchanged import UnchangedKeys, key_text
-from app.services.year_values import COUNTED_METRICS, RATE_METRICS, refresh_year_values
+from app.services.year_values import (
+    COUNTED_METRICS,
+    RATE_METRICS,
+    record_value_years,
+    refresh_recorded_year_values,
+)
 
 _Key = tuple[Any, ...]
 
@@ -120,6 +125,7 @@ class ValueHandler:
         inserts: list[_Pending] = []
         # (company, metric, year) of each complaint count added or changed -> its last line.
         complaint_years: dict[tuple[int, str, int], int] = {}
+        value_years: set[tuple[int, int]] = set()
         for line, key, columns in wanted:
             current = existing.get(key)
             if current is None:
@@ -142,8 +148,9 @@ class ValueHandler:
                 # The period values of this company, metric and year are computed again.
                 complaint_years[columns["company_id"], columns["metric"], columns["year"]] = line
             # Its yearly ranked values (counts and rates) are computed again.
-            ctx.value_years.add((columns["company_id"], columns["year"]))
+            value_years.add((columns["company_id"], columns["year"]))
         self.unchanged.record(ctx.session, unchanged_here)
+        record_value_years(ctx.session, value_years)
         record_touched_years(ctx.session, ((*key, line) for key, line in complaint_years.items()))
         ctx.session.flush()
         self._insert(ctx, inserts)
@@ -156,7 +163,7 @@ class ValueHandler:
                 message = f"the {period} total of {metric} would pass {MAX_INT}; correct this value"
                 ctx.error(line, "value", message)
         if not ctx.error_count:
-            refresh_year_values(ctx.session, sorted(ctx.value_years), self.spec.ranked)
+            refresh_recorded_year_values(ctx.session, self.spec.ranked)
 
     def _existing(self, ctx: BatchContext, keys: list[_Key]) -> dict[_Key, Any]:
         """The stored rows of ``keys``, as plain rows (``_replace`` loads the one it changes).
