@@ -11,7 +11,7 @@ stored exactly as the ORM would store them (SQLite keeps datetimes as text).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,6 +153,15 @@ def analyse(session: Session, *table_names: str) -> None:
     that they commit or roll back with it); nothing on SQLite, which plans without."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("ANALYZE " + ", ".join(f'"{name}"' for name in table_names)))
+
+
+def remember(session: Session, table: Table, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Add ``rows`` (tuples in the order of its columns) to a ``temporary_table``,
+    created first when it does not exist yet; nothing at all when there are none."""
+    found = list(rows)
+    if found:
+        create_temporary(session, table)
+        insert_rows(session, table, list(table.c.keys()), found)
 
 
 def _estimated_rows(session: Session, table_name: str) -> float:

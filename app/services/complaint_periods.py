@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.models import ComplaintCount, ComplaintPeriodValue
 from app.periods import Period
 from app.schemas import MAX_INT
-from app.services.bulk import create_temporary, insert_rows, temporary_table
+from app.services.bulk import create_temporary, insert_rows, remember, temporary_table
 
 # (company_id, metric, period)
 CountPeriod = tuple[int, str, str]
@@ -83,10 +83,7 @@ def _resolve(
 
 def record_touched_years(session: Session, touched: Iterable[tuple[int, str, int, int]]) -> None:
     """Remember (company, metric, year, line) for ``refresh_touched_complaint_periods``."""
-    rows = list(touched)
-    if rows:
-        create_temporary(session, TOUCHED)
-        insert_rows(session, TOUCHED, ("company_id", "metric", "year", "line"), rows)
+    remember(session, TOUCHED, touched)
 
 
 def refresh_touched_complaint_periods(session: Session) -> list[tuple[int, str, str, int]]:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.models import WaitHistogram, WaitMeasurement, WaitPeriodMedian
 from app.periods import Period
-from app.services.bulk import analyse, create_temporary, insert_rows, temporary_table
+from app.services.bulk import analyse, create_temporary, insert_rows, remember, temporary_table
 from app.services.histogram_medians import period_medians, periods_holding
 from app.services.wait_metrics import stored_median
 
@@ -53,10 +53,7 @@ TOUCHED = temporary_table(
 
 def record_touched_cells(session: Session, cells: Iterable[WaitCell]) -> None:
     """Remember cells a batch moved measurements out of (changed measurements)."""
-    rows = [dict(zip(TOUCHED.c.keys(), cell, strict=True)) for cell in cells]
-    if rows:
-        create_temporary(session, TOUCHED)
-        session.execute(insert(TOUCHED), rows)
+    remember(session, TOUCHED, cells)
 
 
 def refresh_batch_medians(session: Session, batch_id: int) -> None:

@@ -32,7 +32,13 @@ from app.models import (
     YearRankValue,
 )
 from app.periods import Period
-from app.services.bulk import analyse_if_grown, create_temporary, insert_rows, temporary_table
+from app.services.bulk import (
+    analyse_if_grown,
+    create_temporary,
+    insert_rows,
+    remember,
+    temporary_table,
+)
 from app.services.metrics import (
     Figures,
     load_counts,
@@ -121,10 +127,7 @@ def refresh_year_values(
 
 def record_value_years(session: Session, touched: Iterable[CompanyYear]) -> None:
     """Remember (company, year) pairs for ``refresh_recorded_year_values``."""
-    rows = list(touched)
-    if rows:
-        create_temporary(session, TOUCHED)
-        insert_rows(session, TOUCHED, ("company_id", "year"), rows)
+    remember(session, TOUCHED, touched)
 
 
 def refresh_recorded_year_values(session: Session, metrics: Sequence[Metric]) -> None:
