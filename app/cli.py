@@ -401,8 +401,21 @@ def _load_plugins() -> None:
         register(cli, _database)
 
 
+def _own_command_names() -> set[str]:
+    """The names of this package's own commands and groups, not the plugins'."""
+    names = {group.name for group in cli.registered_groups if group.name}
+    for command in cli.registered_commands:
+        callback = command.callback
+        names.add(command.name or (callback.__name__.replace("_", "-") if callback else ""))
+    return names
+
+
 def main() -> None:
-    _load_plugins()
+    # Plugins load unless the command is one of ours: the scrapers bring libraries of
+    # their own, a quarter of a second that every `shamelist import` paid for nothing.
+    words = [argument for argument in sys.argv[1:] if not argument.startswith("-")]
+    if not words or words[0] not in _own_command_names():
+        _load_plugins()
     try:
         cli()
     except KeyboardInterrupt:

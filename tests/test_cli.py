@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,26 @@ def test_token_create_prints_the_token_alone_on_the_last_line(
     assert revoke.returncode == 0, revoke.stderr
     with database.read() as session:
         assert session.scalars(select(ApiToken)).one().revoked_at is not None
+
+
+def test_our_own_commands_start_without_the_plugins_and_help_lists_them(
+    database_url: str,
+) -> None:
+    # The scrapers' commands are a plugin: loaded for them and for the list of commands,
+    # not for `shamelist import`, which would pay for their libraries at every start.
+    env = {**os.environ, "SHAMELIST_DATABASE_URL": database_url, "PYTHONPROFILEIMPORTTIME": "1"}
+    own = subprocess.run(
+        [sys.executable, "-m", "app", "import", "--help"],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert own.returncode == 0, own.stderr
+    imported = re.findall(r"\|\s*([\w.]+)$", own.stderr, flags=re.MULTILINE)
+    assert "app.cli" in imported
+    assert not [name for name in imported if name.split(".")[0] == "scrapers"]
+    listed = shamelist(database_url, "--help")
+    assert listed.returncode == 0, listed.stderr
+    assert re.search(r"\bscrape\b", listed.stdout)
+    assert re.search(r"\bbatch\b", shamelist(database_url, "batch", "--help").stdout)
 
 
 def test_token_errors_go_to_stderr_with_nonzero_exit(database_url: str) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.schema import CreateTable
 
+_NOTHING = object()
 # Fewer added rows than this never make it worth analysing a table.
 MIN_ROWS_TO_ANALYSE = 2_000
 # A batch that wrote more than this share of what a table's statistics knew has it analysed.
@@ -46,7 +47,7 @@ def insert_rows(
     dialect = connection.dialect
     types = [table.c[name].type.dialect_impl(dialect) for name in columns]
     processors = [
-        (index, process)
+        (index, _last_remembered(process))
         for index, type_ in enumerate(types)
         if (process := type_.bind_processor(dialect)) is not None
     ]
@@ -168,6 +169,20 @@ def _estimated_rows(session: Session, table_name: str) -> float:
     """The rows PostgreSQL's statistics believe ``table_name`` holds (0 if never analysed)."""
     query = text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)")
     return max(float(session.scalar(query, {"name": table_name}) or 0), 0.0)
+
+
+def _last_remembered(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``process``, answering again for the very value it was given last: a batch stamps
+    every row it inserts with the same moment, which SQLite's ``DateTime`` turned into
+    text once per row (a fifth of a 60,000-row complaints file's time in Python)."""
+    last: list[Any] = [_NOTHING, None]
+
+    def remembered(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return remembered
 
 
 def _processed(

@@ -53,6 +53,26 @@ def test_rows_inserted_in_bulk_are_stored_as_the_orm_stores_them(database: Datab
     assert moments == [moment.astimezone(UTC)] * 2
 
 
+def test_a_moment_repeated_on_many_rows_then_another_each_keep_their_own(
+    database: Database,
+) -> None:
+    # A batch stamps its rows with one moment (converted once); a row with another moment
+    # after it, and the first again, must each keep their own.
+    company_id, source_id, batch_id = _setup(database)
+    first = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
+    moments = [first, first, first + timedelta(seconds=1), first, first + timedelta(days=40)]
+    rows = [
+        (company_id, source_id, batch_id, moment, "2025-03", "phone", 60, "answered", None, str(n))
+        for n, moment in enumerate(moments)
+    ]
+    with database.write() as session:
+        insert_rows(session, _TABLE, _COLUMNS, rows)
+    with database.read() as session:
+        order = WaitMeasurement.external_id
+        stored = session.scalars(select(WaitMeasurement.measured_at).order_by(order)).all()
+    assert stored == moments
+
+
 def test_a_table_filled_in_one_transaction_is_analysed_as_it_grows(
     database: Database, is_postgres: bool
 ) -> None:

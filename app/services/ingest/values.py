@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Column, and_, delete, select
@@ -105,12 +106,15 @@ class ValueHandler:
 
     def apply(self, ctx: BatchContext, rows: Sequence[tuple[int, Record]]) -> None:
         spec = self.spec
+        # Read once a chunk: an ORM attribute costs more than the rest of a row's work.
+        source_id, batch_id = ctx.batch.source_id, ctx.batch.id
         ctx.prefetch_companies(rows)
+        key_of = itemgetter(*spec.key_columns)  # a tuple: every key has two columns or more
         wanted = []
         for line, record in rows:
             company_id = ctx.resolve_company(record.company, record.org_number)  # type: ignore[union-attr]
             columns = spec.columns(record, company_id)
-            wanted.append((line, tuple(columns[name] for name in spec.key_columns), columns))
+            wanted.append((line, key_of(columns), columns))
         existing = self._existing(ctx, [key for _line, key, _columns in wanted])
         # Keys this batch left unchanged in an earlier chunk, among those a row would change.
         earlier = self.unchanged.among(
@@ -118,7 +122,7 @@ class ValueHandler:
             (
                 key
                 for _line, key, columns in wanted
-                if key in existing and not self._same(existing[key], columns, ctx)
+                if key in existing and not self._same(existing[key], columns, source_id)
             ),
         )
         unchanged_here: set[tuple[Any, ...]] = set()
@@ -129,17 +133,13 @@ class ValueHandler:
         for line, key, columns in wanted:
             current = existing.get(key)
             if current is None:
-                existing[key] = self._pending(ctx, columns)
+                existing[key] = _Pending(columns, source_id=source_id, batch_id=batch_id)
                 inserts.append(existing[key])
-            elif self._same(current, columns, ctx):
+            elif self._same(current, columns, source_id):
                 unchanged_here.add(key)
                 ctx.count("unchanged")
                 continue
-            elif (
-                current.batch_id == ctx.batch.id
-                or key in unchanged_here
-                or key_text(key) in earlier
-            ):
+            elif current.batch_id == batch_id or key in unchanged_here or key_text(key) in earlier:
                 ctx.error(line, "", spec.conflict)
             else:
                 existing[key] = self._replace(ctx, current, columns)
@@ -187,15 +187,11 @@ class ValueHandler:
         width = len(columns)
         return {tuple(row[1 : 1 + width]): row for row in session.connection().execute(query)}
 
-    def _same(self, current: Any, columns: dict[str, Any], ctx: BatchContext) -> bool:
+    def _same(self, current: Any, columns: dict[str, Any], source_id: int) -> bool:
         same_values = all(
             getattr(current, name) == columns[name] for name in self.spec.value_columns
         )
-        return same_values and current.source_id == ctx.batch.source_id
-
-    @staticmethod
-    def _pending(ctx: BatchContext, columns: dict[str, Any]) -> _Pending:
-        return _Pending(columns, source_id=ctx.batch.source_id, batch_id=ctx.batch.id)
+        return same_values and current.source_id == source_id
 
     def _insert(self, ctx: BatchContext, pending: list[_Pending]) -> None:
         """The chunk's new values, as plain rows by the bulk path: one ORM object and one
