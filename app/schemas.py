@@ -220,7 +220,7 @@ def _aliases(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=16)
 def _period(today: date) -> Callable[[str], Period]:
     # Cached per text: a file of monthly counts names the same few hundred periods on
-    # every row, and parsing one cost more than all the other fields of its row.
+    # every row, and parsing one cost nearly as much as all the other fields of its row.
     @lru_cache(maxsize=4_096)
     def parse(text: str) -> Period:
         period = Period.parse(text)
