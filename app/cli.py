@@ -412,7 +412,7 @@ def _own_command_names() -> set[str]:
 
 def main() -> None:
     # Plugins load unless the command is one of ours: the scrapers bring libraries of
-    # their own, a quarter of a second that every `shamelist import` paid for nothing.
+    # their own, a tenth of a second that every `shamelist import` paid for nothing.
     words = [argument for argument in sys.argv[1:] if not argument.startswith("-")]
     if not words or words[0] not in _own_command_names():
         _load_plugins()
