@@ -25,6 +25,7 @@ from rich.progress import (
 )
 from rich.text import Text
 from sqlalchemy.orm import Session
+from typer.main import get_command_name
 
 from app.config import Settings
 from app.csv_files import csv_bytes
@@ -405,8 +406,11 @@ def _own_command_names() -> set[str]:
     """The names of this package's own commands and groups, not the plugins'."""
     names = {group.name for group in cli.registered_groups if group.name}
     for command in cli.registered_commands:
+        # Unnamed, a command takes its function's name by typer's own rule.
         callback = command.callback
-        names.add(command.name or (callback.__name__.replace("_", "-") if callback else ""))
+        name = command.name or (get_command_name(callback.__name__) if callback else None)
+        if name:
+            names.add(name)
     return names
 
 
