@@ -42,8 +42,10 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
+T = TypeVar("T")
 HERE = Path(__file__).resolve().parent
 SHAMELIST = str(Path(sys.executable).with_name("shamelist"))
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -190,18 +192,31 @@ def tail(log: Path, lines: int = 30) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+def eventually(find: Callable[[], T | None], seconds: float = 5) -> T | None:
+    """What ``find`` finds within ``seconds``: an access log line is written just after
+    the answer it logs, by the app server and by nginx alike."""
+    deadline = time.monotonic() + seconds
+    while (found := find()) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
 def logged_line(logs: list[Path], request_id: str) -> dict[str, object]:
-    """The app server's access log line for one request id (written just after the answer)."""
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
+    """The app server's access log line for one request id."""
+
+    def find() -> dict[str, object] | None:
         for log in logs:
             for text in log.read_text(errors="replace").splitlines():
                 if request_id in text and text.startswith("{"):
                     line: dict[str, object] = json.loads(text)
                     if line.get("logger") == ACCESS_LOG and line.get("request_id") == request_id:
                         return line
-        time.sleep(0.1)
-    raise CheckFailed(f"no access log line with request id {request_id}")
+        return None
+
+    line = eventually(find)
+    if line is None:
+        raise CheckFailed(f"no access log line with request id {request_id}")
+    return line
 
 
 def companies(answer: Answer) -> list[tuple[object, object, object]]:
@@ -237,7 +252,8 @@ def check_client_address(proxy: int, apps: list[int], logs: list[Path], nginx_lo
     request_id = through.headers.get("x-request-id", "")
     client = logged_line(logs, request_id).get("client")
     check(client == CLIENT_ADDRESS, f"via the proxy, a forged X-Forwarded-For: client {client!r}")
-    check(request_id in nginx_log.read_text(), "nginx logs the request id the app server logs")
+    logged = eventually(lambda: request_id in nginx_log.read_text() or None)
+    check(logged is not None, "nginx logs the request id the app server logs")
     # Straight to an app server, from another host (127.0.0.4) and from the app server's
     # own (127.0.0.1): neither is the proxy, so neither is believed. 127.0.0.1 apart,
     # because uvicorn left to its defaults believes X-Forwarded-For from there itself.
