@@ -81,15 +81,17 @@ def ranking_query(params: RankingParamsDep) -> RankingQuery:
     return parse_ranking_query(**params)
 
 
-# Rankings kept per data version, shared by every view of the same ranking. A ranking
-# is built whole (thousands of companies) and shown in many ways: the front page, each
-# page of /rankings, rankings.csv and the JSON. The page cache keeps each rendered
-# answer under its own key, so after an import each of them would build the same
-# ranking again; here the built ranking is kept, keyed by its query and the data
-# version the page cache read for the request. A new version makes new keys, and the
-# rankings of older versions go as soon as one of the new version is kept: versions
-# only grow, so no request will ask for them again, and kept they would only hold
-# memory (a ranking of 5,000 companies holds about 2 MB).
+# Rankings kept per figures version, shared by every view of the same ranking. A
+# ranking is built whole (thousands of companies) and shown in many ways: the front
+# page, each page of /rankings, rankings.csv and the JSON. The page cache keeps each
+# rendered answer under its own key, so after an import each of them would build the
+# same ranking again; here the built ranking is kept, keyed by its query and the
+# figures version the page cache read for the request (the data version at which the
+# figures last changed: a reply's approval or an edition renders the pages again, from
+# the rankings already built). A new version makes new keys, and the rankings of older
+# versions go as soon as one of the new version is kept: versions only grow, so no
+# request will ask for them again, and kept they would only hold memory (a ranking of
+# 5,000 companies holds about 2 MB).
 MAX_RANKINGS = 32
 
 
@@ -118,9 +120,9 @@ class RankingMemo:
         return ranking
 
 
-def request_data_version(request: Request) -> int | None:
-    """The data version the page cache read for this request, if it read one."""
-    version: int | None = getattr(request.state, "data_version", None)
+def request_figures_version(request: Request) -> int | None:
+    """The figures version the page cache read for this request, if it read one."""
+    version: int | None = getattr(request.state, "figures_version", None)
     return version
 
 
@@ -130,7 +132,7 @@ RankingQueryDep = Annotated[RankingQuery, Depends(ranking_query)]
 def ranking(request: Request, session: ReadSessionDep, query: RankingQueryDep) -> Ranking:
     """The ranking the query asks for, built once per data version for all its views."""
     memo: RankingMemo = request.app.state.rankings
-    return memo.get(session, query, request_data_version(request))
+    return memo.get(session, query, request_figures_version(request))
 
 
 RankingDep = Annotated[Ranking, Depends(ranking)]

@@ -109,9 +109,12 @@ class DataVersion(Base):
 
     Every app server compares it with the version its cached pages were made at, so
     pages stay right with several servers on one database and no other service.
+    ``figures_version`` is the version at which the figures last changed (an import or
+    a merge; not a reply's approval or an edition): what a built ranking is kept by.
     """
 
     __tablename__ = "data_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+    figures_version: Mapped[int] = mapped_column(BigInteger, server_default="1")

@@ -87,7 +87,7 @@ def publish_edition(session: Session, period: Period, title: str, files: list[Fr
                 content=file.content,
             )
         )
-    bump_data_version(session)
+    bump_data_version(session, figures=False)
     session.flush()
     return edition
 
@@ -100,7 +100,7 @@ def add_note(session: Session, edition_id: int, text: str) -> EditionNote:
         raise ValueError(f"a note has 1 to {MAX_NOTE_LENGTH} characters")
     note = EditionNote(edition_id=edition_id, text=text, created_at=utcnow())
     session.add(note)
-    bump_data_version(session)
+    bump_data_version(session, figures=False)
     session.flush()
     return note
 

@@ -208,7 +208,8 @@ def decide_reply(session: Session, reply_id: int, status: str, reason: str | Non
     reply.status = status
     reply.reason = reason.strip() if status == "rejected" and reason else None
     reply.decided_at = utcnow()
-    bump_data_version(session)
+    # A reply shows beside its figure; it changes no figure and no ranking.
+    bump_data_version(session, figures=False)
     return reply
 
 

@@ -10,12 +10,20 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine
 
 logger = logging.getLogger("shamelist.cache")
-_QUERY = "SELECT version FROM data_version WHERE id = 1"
+_QUERY = "SELECT version, figures_version FROM data_version WHERE id = 1"
+
+
+class Versions(NamedTuple):
+    """The data version (pages are kept by it) and the version at which the figures
+    last changed (built rankings are kept by it)."""
+
+    data: int
+    figures: int
 
 
 class DataVersionReader:
@@ -32,8 +40,8 @@ class DataVersionReader:
             connection.autocommit = True  # type: ignore[union-attr]
         return connection
 
-    def read(self) -> int | None:
-        """The current version, or None when the database does not answer."""
+    def read(self) -> Versions | None:
+        """The current versions, or None when the database does not answer."""
         with self.lock:
             for _attempt in range(2):
                 try:
@@ -43,7 +51,7 @@ class DataVersionReader:
                     cursor.execute(_QUERY)
                     row = cursor.fetchone()
                     cursor.close()
-                    return int(row[0]) if row else 0
+                    return Versions(int(row[0]), int(row[1])) if row else Versions(0, 0)
                 except Exception as error:  # a broken connection: try a new one once
                     logger.warning("data version not read: %s", error)
                     self.close()

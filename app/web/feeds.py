@@ -13,7 +13,7 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.deps import RankingMemo, ReadSessionDep, request_data_version
+from app.deps import RankingMemo, ReadSessionDep, request_figures_version
 from app.display import period_name
 from app.metrics import get_metric
 from app.models import Company
@@ -148,7 +148,7 @@ def company_badge(
         return error_page(request, 404, None)
     memo: RankingMemo = request.app.state.rankings
     query = parse_ranking_query(metric=metric, period=period)
-    ranking = memo.get(session, query, request_data_version(request))
+    ranking = memo.get(session, query, request_figures_version(request))
     row = next((r for r in ranking.rows if r.company_id == company.id), None)
     language = PageContext(request).language
     context = {

@@ -164,12 +164,14 @@ class PageCacheMiddleware:
             await self.app(scope, receive, send)
             return
         reader: DataVersionReader | None = getattr(scope["app"].state, "data_version", None)
-        version = reader.read() if reader is not None else None
-        if version is None:  # the database does not answer: let the app say so
+        versions = reader.read() if reader is not None else None
+        if versions is None:  # the database does not answer: let the app say so
             await self.app(scope, receive, send)
             return
-        # The routes key what they keep by the same version (app.deps.RankingMemo).
-        scope.setdefault("state", {})["data_version"] = version
+        # The routes key what they keep by the same versions (app.deps.RankingMemo).
+        state = scope.setdefault("state", {})
+        state["data_version"], state["figures_version"] = versions
+        version = versions.data
         key = cache_key(scope)
         etag = _etag(key, version)
         if _matches(scope, etag):

@@ -13,7 +13,10 @@ from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
 from app.config import Settings
+from app.db import Database
 from app.main import create_app
+from app.services.replies import decide_reply
+from app.services.tokens import create_token
 from app.web.overload import ConcurrencyLimitMiddleware
 from tests.helpers import csv_body, post_csv
 
@@ -206,3 +209,33 @@ def test_a_ranking_is_built_once_per_data_version_for_all_its_views(
     assert post_csv(client, "complaints", body, auth).status_code == 201
     for view in views:
         assert "999" in client.get(view).text, view
+
+
+def test_a_published_reply_renders_the_pages_again_from_the_rankings_already_built(
+    client: TestClient, database: Database, auth: dict[str, str], statements: list[str]
+) -> None:
+    _load(client, auth, companies=3, months=2)
+    views = ["/rankings.csv?period=2024-02", "/api/v1/rankings?period=2024-02"]
+    before = {view: client.get(view).headers["etag"] for view in views}
+    with database.write() as session:
+        _token, secret = create_token(
+            session, name="svar", source_slug="partner", scope="reply",
+            company_slug="pahittat-bolag-001",
+        )  # fmt: skip
+    reply = {"metric": "complaints", "period": "2024-02", "kind": "reply", "text": "Påhittat."}
+    bearer = {"Authorization": f"Bearer {secret}"}
+    created = client.post(
+        "/api/v1/companies/pahittat-bolag-001/replies", json=reply, headers=bearer
+    )
+    assert created.status_code == 201, created.text
+    with database.write() as session:
+        decide_reply(session, created.json()["id"], "published")
+    statements.clear()
+    for view in views:
+        again = client.get(view, headers={"If-None-Match": before[view]})
+        # The data version moved (pages may show the reply): answered anew, not 304 ...
+        assert again.status_code == 200, view
+        assert again.headers["etag"] != before[view]
+    # ... from the ranking built before it: the figures did not change, none is read.
+    ranked = [s for s in statements if "complaint_period_values" in s or "wait_" in s]
+    assert ranked == [], ranked
