@@ -18,7 +18,18 @@ from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import Column, Integer, String, delete, func, insert, literal, select, tuple_
+from sqlalchemy import (
+    Column,
+    Integer,
+    String,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from app.models import ComplaintCount, ComplaintPeriodValue
@@ -118,7 +129,11 @@ def _refresh_companies(session: Session, company_ids: list[int]) -> list[CountPe
     keys = touched.where(TOUCHED.c.company_id.in_(company_ids)).subquery()
     cc = ComplaintCount
     same_company = (keys.c.company_id == cc.company_id) & (keys.c.metric == cc.metric)
-    same_year = same_company & (keys.c.year == cc.year)
+    # The year's periods as a range of the unique key (company, metric, period): "2024"
+    # sorts before "2024-01" and "2024-Q4" before "2025". Matched on the year column, each
+    # key read every year of its company and metric from the table to keep one.
+    in_year = (cc.period >= cast(keys.c.year, String)) & (cc.period < cast(keys.c.year + 1, String))
+    same_year = same_company & in_year
     query = select(cc.company_id, cc.metric, cc.year, cc.period, cc.value).join(keys, same_year)
     query = query.order_by(cc.company_id, cc.metric, cc.year)
     rows = []

@@ -81,6 +81,22 @@ def test_count_metric_takes_the_exact_row_else_the_finest_granularity(client: Te
     assert [r["previous_rank"] for r in ranking["rows"]] == [2, 1, None, None]
 
 
+def test_a_later_batch_sums_its_months_with_the_years_earlier_ones_and_no_neighbours(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    header = "company,metric,period,value"
+    _import(client, auth, "complaints", header, "Gränsbolaget,arn_cases,2024-12,5")
+    _import(client, auth, "complaints", header, "Gränsbolaget,arn_cases,2025-01,1")
+    # A year's values are read back from its periods alone: "2025" up to, not with, "2026".
+    later = ("Gränsbolaget,arn_cases,2025-02,2", "Gränsbolaget,arn_cases,2026,100")
+    _import(client, auth, "complaints", header, *later)
+    values = {
+        period: _ranking(client, metric="arn_cases", period=period)["rows"][0]["value"]
+        for period in ("2024", "2025", "2025-Q1", "2026")
+    }
+    assert values == {"2024": 5, "2025": 3, "2025-Q1": 3, "2026": 100}
+
+
 @pytest.mark.usefixtures("counts")
 def test_quarter_and_month_periods(client: TestClient) -> None:
     quarter = _ranking(client, metric="complaints", period="2025-Q1")
